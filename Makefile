@@ -1,0 +1,51 @@
+# Council Archive — the project's front door. `make run` and `make test` do all set-up.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run serve worker test lint format bench bench-ingest bench-search stop-db clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Install, migrate, load the sample packs (skipped when already loaded), start worker + web server.
+run: install
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) ingest fixtures/packs
+	DEBUG=1 $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+# The whole test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
+test: install
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: bench-ingest
+
+bench-ingest: install
+	$(PY) bench/bench_ingest.py
+
+stop-db: install
+	$(PY) -c "from pathlib import Path; from councilarchive.lib.embedded_db import stop_server; stop_server(Path('var'))"
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache

