@@ -183,9 +183,15 @@ class Page(models.Model):
 
 
 class Topic(models.Model):
+    """A subject of council business. Items, reports and resolutions are assigned to topics by
+    the topic's rules (stored here, editable in the admin); see archive/topics.py."""
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    rules = models.TextField(
+        blank=True, help_text="One rule per line: words or phrases that assign a record to this topic."
+    )
 
     class Meta:
         ordering = ["name"]
