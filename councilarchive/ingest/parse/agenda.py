@@ -1,0 +1,191 @@
+"""The agenda front sheet: body, meeting date/time/venue, numbered items, membership."""
+
+from __future__ import annotations
+
+import re
+
+from councilarchive.ingest.parse.dates import find_time, meeting_date_time
+from councilarchive.ingest.parse.model import Agenda, AgendaItem
+from councilarchive.ingest.parse.text import Line, join, title_case
+
+try:
+    from councilarchive.ingest.parse.names import parse_attendee, split_names
+except ImportError:  # pragma: no cover - only until parse/names.py lands
+    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
+    from councilarchive.ingest.parse.text import fallback_split_names as split_names
+
+# "AGENDA" / "CABINET AGENDA" / "Summons to and Agenda for a Meeting on …" /
+# "A meeting of the Audit Committee will be held:" (Merton)
+AGENDA_SIGNAL = re.compile(r"\bAGENDA\b|\bAgenda for\b|^A meeting of the .+ will be held", re.I)
+# "3. Minutes of the meeting held on 13 July 2017 …" / "4 Minutes of the Meeting …" / "5." alone
+ITEM = re.compile(r"^(?P<num>[1-9]\d?[a-z]?)\.?(?:\s+(?P<title>[A-Z‘'\"“].*))?$")
+# "(Pages 7 - 16)" / "(Pages 7 16)" / "(Pages\n145 - 158)" / "(Page 7)"; "•" is a stray bullet
+PAGES = re.compile(r"•?\s*\(Pages?\s*(?P<first>\d+)(?:\s*[-–]?\s*(?P<last>\d+))?\s*\)")
+# "(Pages" left open at the end of a line, its numbers on the next
+PAGES_OPEN = re.compile(r"\(Pages?\s*$")
+# "Please attend the meeting of the County Council in the Council Chamber, … on Thursday, …"
+BODY_MEETING_OF = re.compile(
+    r"(?:attend the meeting|A meeting) of the (?P<body>.+?)\s+(?:in the|will be held)", re.I
+)
+VENUE_IN = re.compile(r"\bmeeting of the .+? in the (?P<venue>.+?) on (?:\w+day|\d)", re.I)
+# "Venue: Cabinet Meeting Room, 1st Floor" (Merton)
+VENUE_LABEL = re.compile(r"^Venue:\s*(?P<venue>.+)$")
+# The contact details printed beside the venue: "County Telephone: Tel: 03000 416824,"
+CONTACT = re.compile(r"\s*(?:Ask for:|Telephone|Tel:|e-mail:|Email:).*$", re.I)
+VENUE_STOP = re.compile(
+    r"^(?:Telephone|Tel\b|Tea/|Refreshments|Membership|Webcasting|Please|To:|UNRESTRICTED)|@", re.I
+)
+# The end of the item list: the officer's sign-off, the exempt section, the dispatch notes
+ITEMS_END = re.compile(
+    r"^(?:EXEMPT ITEMS|Head of Democratic Services|Please note that any background|"
+    r"It is anticipated that)",
+)
+# "John Lynch," above "Head of Democratic Services": the officer's name ends the items too
+SIGN_OFF = re.compile(r"^Head of Democratic Services")
+# "To receive …" / "This report sets out …" — an item's description, not its title
+DESCRIPTION = re.compile(r"^(?:To |This |Proposed by )")
+WRAPPED = 80  # a title line at least this long was wrapped by the layout
+MEMBERSHIP = re.compile(r"^Membership:?$")
+MEMBERSHIP_END = re.compile(r"^(?:Webcasting|Please|A meeting|UNRESTRICTED|AGENDA)", re.I)
+COUNCILLORS_LABEL = re.compile(r"^(?:Councillors|Other Members|Members):$")
+BODY_SKIP = re.compile(r"^(?:KENT COUNTY COUNCIL|AGENDA|[\w ]+ Council)$", re.I)
+
+
+def is_agenda(lines: list[Line]) -> bool:
+    first_page = [x for x in lines if x.page == lines[0].page] if lines else []
+    return any(AGENDA_SIGNAL.search(x.text) for x in first_page)
+
+
+def parse_agenda(lines: list[Line]) -> Agenda:
+    text = join(lines[:20])
+    date, time = meeting_date_time(text)
+    if time is None:
+        time_line = next((x.text for x in lines[:30] if x.text.startswith("Time:")), "")
+        time = find_time(time_line) if time_line else None
+    items = _items(lines)
+    return Agenda(
+        body=_body(lines),
+        date=date,
+        time=time,
+        venue=_venue(lines),
+        items=tuple(items),
+        membership=tuple(_membership(lines)),
+        page_start=lines[0].page,
+        page_end=lines[-1].page,
+    )
+
+
+def _body(lines: list[Line]) -> str:
+    m = BODY_MEETING_OF.search(join(lines[:20]))
+    if m:
+        return m.group("body").strip()
+    for line in lines[:6]:
+        t = re.sub(r"\s*\bAGENDA\b\s*", " ", line.text).strip()
+        if t and not BODY_SKIP.match(t) and not re.search(r"\d", t):
+            return title_case(t)
+    return ""
+
+
+def _venue(lines: list[Line]) -> str:
+    m = VENUE_IN.search(join(lines[:20]))
+    if m:
+        return m.group("venue").strip()
+    for i, line in enumerate(lines[:30]):
+        label = VENUE_LABEL.match(line.text)
+        if label:
+            extra = lines[i + 1].text if i + 1 < len(lines) else ""
+            more = [extra] if "," in extra and not VENUE_STOP.search(extra) else []
+            return ", ".join([label.group("venue"), *more])
+    # Kent: the lines under "Monday, 26th June, 2017, at 10.00 am", beside the contact details
+    start = next((i for i, x in enumerate(lines[:10]) if meeting_date_time(x.text)[1]), None)
+    if start is None:
+        return ""
+    parts = []
+    for line in lines[start + 1 : start + 6]:
+        if line.text.startswith("Ask for"):
+            continue
+        part = CONTACT.sub("", line.text).strip()
+        if not part or VENUE_STOP.search(part):
+            break
+        if part:
+            parts.append(part)
+    return " ".join(parts)
+
+
+def _items(lines: list[Line]) -> list[AgendaItem]:
+    heads: list[int] = []
+    expected = 1
+    end = len(lines)
+    for i, line in enumerate(lines):
+        if ITEMS_END.match(line.text) or (
+            heads and i + 1 < len(lines) and SIGN_OFF.match(lines[i + 1].text)
+        ):
+            if heads:
+                end = i
+                break
+            continue
+        m = ITEM.match(line.text)
+        if not m or int(re.match(r"\d+", m.group("num")).group()) != expected:
+            continue
+        if m.group("title") is None and not (
+            i + 1 < len(lines) and lines[i + 1].text[:1].isupper()
+        ):
+            continue
+        heads.append(i)
+        expected += 1
+    out = []
+    for n, start in enumerate(heads):
+        stop = heads[n + 1] if n + 1 < len(heads) else end
+        out.append(_item(lines[start:stop]))
+    return out
+
+
+def _item(lines: list[Line]) -> AgendaItem:
+    m = ITEM.match(lines[0].text)
+    number = m.group("num")
+    rest = lines[1:]
+    first = m.group("title")
+    if first is None and rest:  # Merton "5." with the title on the next line
+        first, rest = rest[0].text, rest[1:]
+    block = " ".join([first or "", *(x.text for x in rest)])
+    pages = PAGES.search(block)
+    pages_text = None
+    if pages:
+        last = pages.group("last")
+        pages_text = f"{pages.group('first')}-{last}" if last else pages.group("first")
+    title = first or ""
+    k = 0
+    wrapped = len(lines[0].text) >= WRAPPED and not title.rstrip().endswith(")")
+    if PAGES_OPEN.search(title):
+        k = 1  # "(Pages" / "145 - 158)": the numbers line belongs to the title
+    elif wrapped and rest and not DESCRIPTION.match(rest[0].text) and not PAGES.match(rest[0].text):
+        title, k = f"{title} {rest[0].text}", 1
+    title = " ".join(PAGES_OPEN.sub("", PAGES.sub("", title)).split()).strip()
+    description_lines = [
+        x.text for x in rest[k:] if not PAGES.fullmatch(x.text.strip()) and not x.text.isdigit()
+    ]
+    description = PAGES.sub("", " ".join(description_lines)).strip()
+    return AgendaItem(
+        number=number,
+        title=title,
+        pages=pages_text,
+        description=" ".join(description.split()),
+        page=lines[0].page,
+    )
+
+
+def _membership(lines: list[Line]) -> list[str]:
+    start = next((i for i, x in enumerate(lines[:40]) if MEMBERSHIP.match(x.text)), None)
+    if start is None:
+        return []
+    chunk = []
+    for line in lines[start + 1 :]:
+        if MEMBERSHIP_END.match(line.text):
+            break
+        if not COUNCILLORS_LABEL.match(line.text):
+            chunk.append(line.text)
+    if sum("," in t for t in chunk) >= len(chunk) / 2:
+        entries = split_names(" ".join(chunk))
+    else:
+        entries = chunk
+    return [parse_attendee(e).name for e in entries if e.strip()]

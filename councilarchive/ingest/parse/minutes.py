@@ -1,0 +1,544 @@
+"""Sets of minutes: where each starts, its header, attendance, apologies, declarations, items.
+
+A pack may hold several sets (Kent 004 appends other boards' minutes), each in its own layout:
+Kent "MINUTES of a meeting of the Cabinet held in …", Canterbury "Minutes of a meeting held on …",
+a bare "MINUTES" under a header block (Children's HWB), Bristol "Minutes of the Transport &
+Connectivity Policy Committee", Merton's "AUDIT COMMITTEE / 24 SEPTEMBER 2009 / PRESENT:" and
+Bristol's "Decision Recording Form".
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilarchive.ingest.parse.dates import MONTHS, meeting_header
+from councilarchive.ingest.parse.model import Attendee, Declaration, MinuteItem, Minutes, Resolution
+from councilarchive.ingest.parse.resolutions import find_resolutions, split_parts
+from councilarchive.ingest.parse.text import Line, join
+
+try:  # written by another helper at the same time; the fallbacks keep this module usable alone
+    from councilarchive.ingest.parse.names import parse_attendee, split_names
+except ImportError:  # pragma: no cover - only until parse/names.py lands
+    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
+    from councilarchive.ingest.parse.text import fallback_split_names as split_names
+
+try:
+    from councilarchive.ingest.parse.votes import find_votes
+except ImportError:  # pragma: no cover - only until parse/votes.py lands
+
+    def find_votes(lines):
+        return []
+
+
+HEADER_WINDOW = 6  # a set of minutes announces itself within the first lines of a page
+
+# "MINUTES of a meeting of the Cabinet held in …" / "MINUTES" / "DRAFT MINUTES OF THE MEETING HELD
+# ON 17 NOVEMBER 2015" / "Minutes of a meeting held on Thursday, 12th November, 2015" /
+# "Minutes of the Transport & Connectivity" (Bristol)
+MINUTES_ANCHOR = re.compile(
+    r"^(?:DRAFT\s+)?MINUTES$|^(?:DRAFT\s+)?MINUTES\s+of\s+(?:a|the)\s+meeting\b|"
+    r"^Minutes of the (?!meeting\b)[A-Z]",
+    re.IGNORECASE,
+)
+# "Decision Recording Form" — Bristol's decision notice
+DECISION_ANCHOR = re.compile(r"^Decision Recording Form\b")
+# "PRESENT:" opening a page with no MINUTES line above it (Merton)
+PRESENT_ANCHOR = re.compile(r"^PRESENT\b")
+# "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
+REPORT_START = re.compile(r"^(?:By|From):\s*\S")
+REPORT_SUBJECT = re.compile(r"^Subject:")
+BLANK_PAGE = re.compile(r"^This page is intentionally (?:left )?blank", re.IGNORECASE)
+
+# "PRESENT: Mr D L Brazier (Chairman) …" / "IN ATTENDANCE:" / "ALSO PRESENT Tristan Godfrey - …" /
+# "Members Present:-" / "Officers in Attendance:-" / "In attendance:" / "Apologies:" /
+# "Committee Members present:"
+LABEL = re.compile(
+    r"^(?P<label>(?:Committee\s+)?Members\s+present|Officers\s+in\s+attendance|ALSO\s+PRESENT|"
+    r"PRESENT|IN\s+ATTENDANCE|Apologies)\s*(?::-?|$)\s*(?P<rest>.*)$|"
+    r"^(?P<bare>ALSO PRESENT|PRESENT|IN ATTENDANCE)\s+(?P<bare_rest>[A-Z].*)$",
+    re.IGNORECASE,
+)
+# "This note forms part of the minutes …" — prose after an attendance list
+LIST_END = re.compile(r"^(?:This|The|These|Members|It|In|Following)\s+[a-z]")
+# "UNRESTRICTED ITEMS" / "EXEMPT ITEMS" — section headings between attendance and minute items
+ITEMS_HEADING = re.compile(r"^(?:UN)?RESTRICTED ITEMS$|^EXEMPT ITEMS$")
+# "16. Apologies for Absence" / "1 Welcome, Introductions …" / "2" (title on the next line)
+MINUTE_HEADING = re.compile(r"^(?P<num>[1-9]\d{0,2})\.?(?:\s+(?P<title>\S.*))?$")
+# "Apologies" / "‘Good’ …" / "2016/17 NHS PLANNING ROUND" / "0-25 Transformation Animation"
+TITLE_START = re.compile(r"^[A-Z‘'\"“]|^[\d/-]+\s+\S")
+# "(Item 2)" / "(Agenda item 4)" / "(Items 7 & 9 Report of …)" — the agenda item a minute answers
+ITEM_REF_LINE = re.compile(r"^\((?:Agenda\s+)?Items?\s+\d", re.IGNORECASE)
+TITLE_ITEM_REF = re.compile(r"\s*\((?:Agenda\s+)?Item\s+\d+[a-z]?\)\s*$", re.IGNORECASE)
+CONTINUES = re.compile(r"(?:,|–|-|\b(?:and|or|of|the|to|for|in|on|with|by|a|an|from))$")
+# "23 October 2025 at 5.00 pm" / "24 SEPTEMBER 2009" — a date, not minute 23 or 24
+DATE_LINE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) + r")\b", re.I)
+
+
+HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame|Rev|Revd)"
+# "Mr T Bond. Mr A H T Bowles" — a full stop pdfminer reads where the paper printed a comma
+STOP_AS_COMMA = re.compile(r"(?<=[A-Za-z]{2})\.\s+(?=[A-Z])")
+# "Mr D L Brazier (Chairman) Mr M J Angell (Vice-Chairman)" — a missing comma after a role
+ROLE_THEN_NAME = re.compile(r"\)\s+(?=" + HONORIFIC + r"\b)")
+ROLE_WORDS = set(
+    "kcc nhs council director officer board police health chief head manager consultant member "
+    "members cabinet commissioning group adviser advisor representative services service "
+    "executive ccg ccgs public strategic deputy portfolio lead commission committee borough "
+    "district county team support operating accountable corporate finance policy healthwatch gp "
+    "twbc sdc mbc t&mbc minutes behalf programme on of for and the with in action update next "
+    "meeting chair chairman vice".split()
+)
+HONOURS = {"MBE", "CBE", "OBE", "TD", "KBE", "DBE", "QC", "KC", "JP"}
+
+# "The General Counsel reported apologies from Mrs Beresford, Mr Balfour, … and Miss Rankin."
+# "Apologies were received from Mr Gibbens, Cabinet Member for Adult Social Care and Mr …"
+APOLOGIES_FROM = re.compile(
+    r"apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had\s+been)\s+)?(?:received\s+|reported\s+)?"
+    r"from\s+(?P<names>.+?)(?=\.\s|\.$|\s+who\s|$)",
+    re.IGNORECASE,
+)
+# "Mr Gary Cooke submitted his apologies for the meeting."
+SUBMITTED = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}[A-Z][\w'’-]+)(?:\s+\([^)]*\))?\s+"
+    r"(?:submitted|sent|gave)\s+(?:his|her|their)\s+apologies"
+)
+# "who were substituted by Mrs Marsh, Deputy Cabinet Member for Social Care and Mrs Crabtree, …"
+SUBSTITUTED_BY = re.compile(r"substituted\s+by\s+(?P<names>.+?)(?=\.\s|\.$|$)")
+# "Faiza Khan – Sam Bennett attending" (Canterbury)
+ATTENDING_FOR = re.compile(
+    r"(?P<absent>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+[–-]\s+"
+    r"(?P<sub>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+attending\b"
+)
+APOLOGY_TITLE = re.compile(r"apolog", re.IGNORECASE)
+DECLARATION_TITLE = re.compile(r"declaration", re.IGNORECASE)
+
+# "(1) Dr Sullivan declared an interest in item 7 (Ofsted …) as her husband was employed …"
+# "Danny Connellan indicated a personal interest as a leaseholder of a Merton property."
+DECLARED = re.compile(
+    r"(?P<member>" + HONORIFIC + r"\s+(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]+|"
+    r"The Chair(?:man)?|[A-Z][a-z]+\s+[A-Z][\w'’-]+)\s+(?:declared|indicated)\s+"
+    r"(?:an?\s+)?(?:[\w-]+\s+)?interests?\b"
+)
+# "item 7" / "agenda item 4" / "minute 23"
+DECLARED_ITEM = re.compile(r"\b((?:agenda\s+)?item\s+\d+[a-z]?|minute\s+\d+)", re.IGNORECASE)
+SENTENCE_END = re.compile(r"\.(?=\s+(?:\(\d+\)\s+)?[A-Z])|\.$")
+
+
+# --- where sets of minutes start and end -------------------------------------------------------
+
+
+def _page_offsets(lines: list[Line]) -> list[int]:
+    """For each line, its index within its page."""
+    out, prev, n = [], None, 0
+    for line in lines:
+        n = n + 1 if line.page == prev else 0
+        prev = line.page
+        out.append(n)
+    return out
+
+
+def find_minutes_starts(lines: list[Line]) -> list[int]:
+    """Indexes of the first header line of every set of minutes (or decision notice)."""
+    offsets = _page_offsets(lines)
+    starts: list[int] = []
+    for i, line in enumerate(lines):
+        if offsets[i] >= HEADER_WINDOW:
+            continue
+        text = line.text
+        anchored = MINUTES_ANCHOR.match(text) or DECISION_ANCHOR.match(text)
+        if not anchored and PRESENT_ANCHOR.match(text):
+            anchored = not any(
+                MINUTES_ANCHOR.match(lines[k].text) for k in range(i - offsets[i], i)
+            )
+        if anchored:
+            start = i - offsets[i]  # the header block above the anchor, from the page top
+            if not starts or starts[-1] < start:
+                starts.append(start)
+    return starts
+
+
+def find_boundaries(lines: list[Line]) -> list[int]:
+    """Lines where something other than minutes begins: reports, blank pages."""
+    out = []
+    for i, line in enumerate(lines):
+        if BLANK_PAGE.match(line.text):
+            out.append(i)
+        elif REPORT_START.match(line.text) and any(
+            REPORT_SUBJECT.match(x.text) for x in lines[i + 1 : i + 10]
+        ):
+            out.append(i)
+    return out
+
+
+# --- one set ----------------------------------------------------------------------------------
+
+
+def parse_minutes(lines: list[Line]) -> Minutes:
+    """One set of minutes, from its header block to its last line."""
+    lines = _drop_running_heads(lines)
+    if any(DECISION_ANCHOR.match(x.text) for x in lines[:HEADER_WINDOW]):
+        return parse_decision_notice(lines)
+    first_item = _first_item(lines)
+    head = lines[:first_item]
+    label_at = next((i for i, x in enumerate(head) if LABEL.match(x.text)), len(head))
+    header = head[:label_at]
+    body, date, time, venue = meeting_header(header)
+    lists = _attendance_lists(head[label_at:])
+    present = [a for a in lists.get("present", [])]
+    in_attendance = lists.get("in_attendance", [])
+    apologies = list(lists.get("apologies", []))
+    items = _items(lines[first_item:]) if first_item < len(lines) else []
+    prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
+    for item in items:
+        if APOLOGY_TITLE.search(item.title):
+            prose.append(Line(item.page_start or 0, item.text))
+    for chunk in prose:
+        absent, subs = _apologies(chunk.text)
+        apologies += [a for a in absent if a.name not in {x.name for x in apologies}]
+        names = {a.name for a in present}
+        present += [s for s in subs if s.name not in names]
+    declarations = tuple(d for item in items for d in item.declarations)
+    return Minutes(
+        body=body,
+        date=date,
+        time=time,
+        venue=venue,
+        present=tuple(present),
+        in_attendance=tuple(in_attendance),
+        apologies=tuple(apologies),
+        declarations=declarations,
+        items=tuple(items),
+        page_start=lines[0].page if lines else None,
+        page_end=lines[-1].page if lines else None,
+    )
+
+
+def _drop_running_heads(lines: list[Line]) -> list[Line]:
+    """Drop what the page furniture repeats: the header at the top of later pages ("AUDIT
+    COMMITTEE" / "24 SEPTEMBER 2009", "policycommittees@bristol.gov.uk"), footers repeated at page
+    bottoms ("All minutes are draft until agreed …") and bare page numbers ending a page."""
+    if not lines:
+        return lines
+    first_page = lines[0].page
+    header = {x.text for x in lines[:HEADER_WINDOW] if x.page == first_page}
+    offsets = _page_offsets(lines)
+    last_on_page = [i + 1 == len(lines) or lines[i + 1].page != x.page for i, x in enumerate(lines)]
+    from_bottom = [0] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):
+        if not last_on_page[i]:
+            from_bottom[i] = from_bottom[i + 1] + 1
+    tops: dict[str, int] = {}
+    bottoms: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if offsets[i] < 2:
+            tops[line.text] = tops.get(line.text, 0) + 1
+        if from_bottom[i] < 4 and len(line.text) > 40:
+            bottoms[line.text] = bottoms.get(line.text, 0) + 1
+    multi_page = lines[-1].page != first_page
+
+    def furniture(i: int, x: Line) -> bool:
+        if offsets[i] < 2 and x.page != first_page:
+            if x.text in header or tops[x.text] >= 3:
+                return True
+        if from_bottom[i] < 4 and bottoms.get(x.text, 0) >= 2:
+            return True
+        return multi_page and from_bottom[i] < 3 and x.text.isdigit()
+
+    return [x for i, x in enumerate(lines) if not furniture(i, x)]
+
+
+def _is_heading(
+    lines: list[Line], i: int, expected: int | None, dotted: bool | None = None
+) -> bool:
+    """A minute heading; once the first is found, later ones number on from it and keep its
+    style ("16." or "16"), so Bristol's "8. Delegates authority …" inside a decision is no
+    heading where the minutes number "7" / "8"."""
+    m = MINUTE_HEADING.match(lines[i].text)
+    if not m:
+        return False
+    if dotted is not None and _dotted(lines[i].text) != dotted:
+        return False
+    if expected is not None and int(m.group("num")) not in (expected, expected + 1):
+        return False
+    title = m.group("title")
+    if title is None:
+        title = lines[i + 1].text if i + 1 < len(lines) else ""
+        if re.fullmatch(r"\d+\.?", title):
+            return False
+    elif DATE_LINE.match(lines[i].text):
+        return False
+    return bool(TITLE_START.match(title)) and not title.startswith(("Page ",))
+
+
+def _dotted(text: str) -> bool:
+    return bool(re.match(r"^\d+\.", text))
+
+
+def _first_item(lines: list[Line]) -> int:
+    for i in range(len(lines)):
+        if LABEL.match(lines[i].text) or ITEMS_HEADING.match(lines[i].text):
+            continue
+        if _is_heading(lines, i, None) and i >= 1:
+            return i
+    return len(lines)
+
+
+# --- attendance ------------------------------------------------------------------------------
+
+
+def _label_key(label: str) -> str:
+    label = label.lower()
+    if label.startswith("apolog"):
+        return "apologies"
+    if "also" in label or "attendance" in label or "officers" in label:
+        return "in_attendance"
+    return "present"
+
+
+def _attendance_lists(lines: list[Line]) -> dict[str, list[Attendee]]:
+    out: dict[str, list[Attendee]] = {}
+    key, chunk = None, []
+    for line in [*lines, Line(0, "PRESENT:")]:
+        m = LABEL.match(line.text)
+        stop = (
+            ITEMS_HEADING.match(line.text)
+            or APOLOGIES_FROM.search(line.text)
+            or LIST_END.match(line.text)
+        )
+        if m or stop:
+            if key:
+                out.setdefault(key, []).extend(attendees(chunk))
+            key, chunk = None, []
+            if m:
+                key = _label_key(m.group("label") or m.group("bare"))
+                rest = m.group("rest") if m.group("label") else m.group("bare_rest")
+                chunk = [rest] if rest else []
+            continue
+        if key:
+            chunk.append(line.text)
+    return out
+
+
+def attendees(texts: list[str]) -> list[Attendee]:
+    """A printed attendance list: comma-separated prose, or one person a line among role lines."""
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        return []
+    one_a_line = len(texts) >= 3 and sum("," not in t for t in texts) > len(texts) / 2
+    if one_a_line:
+        entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)$", "", t) for t in texts]
+        entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
+    else:
+        text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", " ".join(texts))
+        text = ROLE_THEN_NAME.sub("), ", STOP_AS_COMMA.sub(", ", text.replace(";", ",")))
+        entries = split_names(text)
+    out = []
+    for entry in entries:
+        entry = re.sub(r"^Councillors\s+", "Councillor ", entry.strip().rstrip(".,;"))
+        entry = re.sub(r"^Councillor (?=[A-Z][a-z]+ [A-Z])", "", entry)
+        role = ""
+        dash = re.match(r"^(.+?)\s+-\s+(.+)$", entry)
+        if dash and looks_like_name(dash.group(1)):
+            entry, role = dash.group(1), dash.group(2)
+        person = parse_attendee(entry)
+        if role and not person.role:
+            person = Attendee(person.name, role, person.substitute_for)
+        if looks_like_name(person.name):
+            out.append(person)
+    return out
+
+
+def looks_like_name(name: str) -> bool:
+    """ "Mr P B Carter, CBE" / "Gill Rigg" yes; "KCC - Head of Strategic Commissioning" no."""
+    if not name or re.search(r"[\d@:/()]", name):
+        return False
+    words = [w for w in re.split(r"[\s,]+", name) if w and w not in HONOURS]
+    if re.match(HONORIFIC + r"\b", words[0] if words else ""):
+        words = words[1:]
+    if not 1 <= len(words) <= 5:
+        return False
+    if any(w.lower().strip(".'’") in ROLE_WORDS for w in words):
+        return False
+    if not words[0][:1].isupper():
+        return False
+    return sum(not w[:1].isupper() for w in words) <= 1
+
+
+def _names_in(span: str) -> list[str]:
+    span = re.sub(r"^(?:Councillors|Cllrs)\s+", "", span.strip())
+    span = re.sub(r"\s+respectively$", "", span)
+    return [n for n in split_names(span) if looks_like_name(parse_attendee(n).name)]
+
+
+def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
+    """Apologies in prose, and any substitutes named with them (as present Attendees)."""
+    absent: list[str] = []
+    subs: list[str] = []
+    for m in APOLOGIES_FROM.finditer(text):
+        absent += _names_in(m.group("names"))
+    for m in SUBMITTED.finditer(text):
+        absent.append(m.group("name"))
+    for m in SUBSTITUTED_BY.finditer(text):
+        subs += _names_in(m.group("names"))
+    absent = list(dict.fromkeys(parse_attendee(a).name for a in absent))
+    paired = len(subs) == len(absent)
+    subs_out = [
+        Attendee(parse_attendee(s).name, substitute_for=absent[k] if paired else None)
+        for k, s in enumerate(subs)
+    ]
+    for m in ATTENDING_FOR.finditer(text):
+        absent.append(m.group("absent"))
+        subs_out.append(Attendee(m.group("sub"), substitute_for=m.group("absent")))
+    return [Attendee(a) for a in absent], subs_out
+
+
+# --- minute items ----------------------------------------------------------------------------
+
+
+def _items(lines: list[Line]) -> list[MinuteItem]:
+    heads: list[int] = []
+    expected = dotted = None
+    for i in range(len(lines)):
+        if _is_heading(lines, i, expected, dotted):
+            heads.append(i)
+            expected = int(MINUTE_HEADING.match(lines[i].text).group("num")) + 1
+            dotted = _dotted(lines[i].text)
+    out = []
+    for n, start in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(lines)
+        out.append(_item(lines[start:end]))
+    return out
+
+
+def _item(lines: list[Line]) -> MinuteItem:
+    m = MINUTE_HEADING.match(lines[0].text)
+    number = m.group("num")
+    k = 1
+    title = m.group("title")
+    if title is None:
+        title, k = lines[1].text, 2
+    while k < len(lines) and not ITEM_REF_LINE.match(lines[k].text):
+        nxt = lines[k].text
+        if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
+            title, k = f"{title} {nxt}", k + 1
+        else:
+            break
+    title = TITLE_ITEM_REF.sub("", title).strip()
+    body = lines[k:]
+    declarations = _declarations(body)
+    return MinuteItem(
+        minute_number=number,
+        title=title,
+        text=join(body),
+        resolutions=tuple(find_resolutions(body)),
+        votes=tuple(find_votes(body)),
+        declarations=tuple(declarations),
+        page_start=lines[0].page,
+        page_end=lines[-1].page,
+    )
+
+
+PARAGRAPH = re.compile(r"^\(\d+\)|^\([a-z]\)")
+
+
+def _declarations(body: list[Line]) -> list[Declaration]:
+    out = []
+    for line_no, line in enumerate(body):
+        for m in DECLARED.finditer(line.text):
+            if m.start() > 0 and line.text[m.start() - 1] not in " (":
+                continue
+            rest = join(body[line_no:])[m.start() :]
+            end = SENTENCE_END.search(rest)
+            text = rest[: end.start() + 1] if end else rest
+            ref = DECLARED_ITEM.search(text)
+            out.append(
+                Declaration(
+                    member=m.group("member"),
+                    item_ref=ref.group(1) if ref else "",
+                    text=text,
+                    page=line.page,
+                )
+            )
+    return out
+
+
+# --- Bristol decision notices -----------------------------------------------------------------
+
+# "(a)" / "Subject:" — each decision on a notice starts with its subject
+SUBJECT = re.compile(r"^(?:\(a\)\s*)?Subject:\s*(?P<rest>.*)$")
+# "(agenda item 7)" / "Annual Business Report (agenda item 7)"
+AGENDA_ITEM = re.compile(r"\s*\(agenda item (?P<num>\d+[a-z]?)\)$", re.IGNORECASE)
+SUBJECT_OR_WARD = re.compile(r"^(?:\(a\)\s*)?Subject:|^\(b\)\s*Ward:|^\(a\)$")
+EMAIL_LINE = re.compile(r"^\S+@\S+$")
+# "(d) Decision taken" / "(h) Reason for decision:" / "(c) Declarations of interest:"
+FIELD = re.compile(r"^\((?P<letter>[a-z])\)\s*(?P<name>[A-Z][^:]*):?\s*(?P<rest>.*)$")
+
+
+def parse_decision_notice(lines: list[Line]) -> Minutes:
+    lines = [x for x in lines if not EMAIL_LINE.match(x.text)]
+    subjects = [i for i, x in enumerate(lines) if SUBJECT.match(x.text)]
+    head = lines[: subjects[0] if subjects else len(lines)]
+    body, date, time, venue = meeting_header(head)
+    lists = _attendance_lists(head)
+    items = []
+    for n, start in enumerate(subjects):
+        end = subjects[n + 1] if n + 1 < len(subjects) else len(lines)
+        items.append(_decision(lines[start:end]))
+    return Minutes(
+        body=body,
+        date=date,
+        time=time,
+        venue=venue,
+        present=tuple(lists.get("present", [])),
+        apologies=tuple(lists.get("apologies", [])),
+        items=tuple(items),
+        page_start=lines[0].page if lines else None,
+        page_end=lines[-1].page if lines else None,
+    )
+
+
+def _decision(lines: list[Line]) -> MinuteItem:
+    fields: dict[str, list[Line]] = {"subject": []}
+    key = "subject"
+    first = SUBJECT.match(lines[0].text).group("rest")
+    if first:
+        fields["subject"].append(Line(lines[0].page, first))
+    for line in lines[1:]:
+        m = FIELD.match(line.text)
+        if m or re.fullmatch(r"\([a-h]\)", line.text):
+            key = (m.group("name") if m else line.text).lower()
+            fields[key] = [Line(line.page, m.group("rest"))] if m and m.group("rest") else []
+        elif line.text.startswith("Deadline for Escalation"):
+            key = "deadline"
+        else:
+            fields.setdefault(key, []).append(line)
+    number, subject = "", []
+    for k, line in enumerate(lines):
+        m = AGENDA_ITEM.search(line.text)
+        if m:
+            number = m.group("num")
+            # the title runs back from "(agenda item 7)" to "Subject:" or "(b) Ward:"
+            j = k
+            while j > 0 and not SUBJECT_OR_WARD.match(lines[j - 1].text):
+                j -= 1
+            subject = [x.text for x in lines[j:k]] + [AGENDA_ITEM.sub("", line.text)]
+            break
+    decided = next((v for k, v in fields.items() if k.startswith("decision taken")), [])
+    reason = join(next((v for k, v in fields.items() if k.startswith("reason")), []))
+    declared = join(next((v for k, v in fields.items() if k.startswith("declarations")), []))
+    resolutions = [
+        Resolution(r.text, r.number, reason=reason, form="Decision taken", page=r.page)
+        for r in split_parts("", decided, "Decision taken", None, lines[0].page)
+    ]
+    declarations = []
+    if declared and not re.match(r"^(?:None|N/A|There were none)", declared, re.I):
+        declarations.append(Declaration(member="", item_ref=number, text=declared))
+    return MinuteItem(
+        minute_number=number,
+        title=" ".join(subject).strip(),
+        text=join(lines),
+        resolutions=tuple(resolutions),
+        votes=tuple(find_votes(lines)),
+        declarations=tuple(declarations),
+        page_start=lines[0].page,
+        page_end=lines[-1].page,
+    )

@@ -1,0 +1,192 @@
+"""Resolutions inside one minute item: every form the sample papers print, no prose false hits.
+
+Forms seen: "RESOLVED that …", "(3) RESOLVED that;" + "(a) … (b) …", "It was RESOLVED that …",
+"(4) Resolved that:" + lettered parts, "RESOLVED: (A) That …", "**RESOLVED:**" (markdown seeds),
+"It was APPROVED that;" + "1. … 2. …" (Bristol), "It was AGREED that …" (Bristol), and Kent
+Cabinet decision tables (numbered decisions, then REASON / ALTERNATIVE OPTIONS CONSIDERED /
+CONFLICTS OF INTEREST / DISPENSATIONS GRANTED columns that pdfminer reads out column by column).
+Lower-case "resolved" inside a sentence ("contacts resolved at first point of contact", "the matter
+was resolved") is never a resolution: the upper-case forms may appear anywhere, the
+sentence-case "Resolved" only at the start of a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilarchive.ingest.parse.model import Resolution
+from councilarchive.ingest.parse.text import Line
+
+# "(3) RESOLVED that the Cultural Strategy be adopted." / "It was RESOLVED:" /
+# "The Policy Committee RESOLVED:" / "4.2.4 RESOLVED: That the Board …" / "**RESOLVED:**"
+UPPER_TRIGGER = re.compile(
+    r"\b(?P<form>(?:It\s+was\s+)?RESOLVED|(?:It\s+was\s+|^)(?:APPROVED|AGREED))\b[*:;,\s]*"
+    r"(?P<that>(?:that|That)\b[:;,]?)?\s*"
+)
+# "Resolved that the minutes … be noted." / "(4) Resolved that:" — sentence case, line start only
+SENTENCE_TRIGGER = re.compile(
+    r"^(?:\(\d+\)\s+|[\d.]+\s+)?\**(?P<form>Resolved)\b[*:;,\s]*(?P<that>that\b[:;,]?)?\s*"
+)
+# "(3) " / "(12) " — the numbered paragraph a resolution sits in
+PARAGRAPH_NUMBER = re.compile(r"^\((\d{1,2})\)\s+")
+# "(a) the appointment …" / "(B) That the Audit Committee …" / "1. That the …" / "2) …"
+PART = re.compile(r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2})[.)])\s+(?P<rest>\S.*)$")
+# "[A Cabinet Member decision will be taken …]" — an editorial note after the decision
+EDITORIAL = re.compile(r"^\[")
+# Bristol: "On being put to the vote …" starts the next vote, ending the previous decision
+VOTE_LINE = re.compile(
+    r"^(?:On being put to the vote|Following the discussion|On the recommendation)"
+)
+
+# Cabinet decision table labels, as pdfminer splits them: "ALTERNATIVE OPTIONS" / "CONSIDERED"
+TABLE_LABEL = re.compile(
+    r"^(?:REASONS?|ALTERNATIVE(?: OPTIONS)?|OPTIONS|CONSIDERED|CONFLICTS(?: OF)?(?: INTEREST)?|"
+    r"INTEREST|DISPENSATIONS(?: GRANTED)?|GRANTED)$"
+)
+# "1." alone on a line: the decision/reason numbering column of a Cabinet table
+TABLE_NUMERAL = re.compile(r"^\d{1,2}\.$")
+# A table cell paragraph starts "That the …", "The creation …", "In order …", "In addition, …", "None."
+CELL_START = re.compile(r"^(?:That|The|In order|In addition|None|Agree|Note|To)\b")
+# A line ending in a word that needs more words after it continues the same paragraph
+CONTINUES = re.compile(r"(?:,|–|-|\b(?:and|or|of|the|to|for|in|with|by|a|an|as|be|that|on))$")
+
+
+def _trigger(text: str) -> re.Match | None:
+    m = UPPER_TRIGGER.search(text.replace("**", ""))
+    if m:
+        return m
+    return SENTENCE_TRIGGER.match(text)
+
+
+def _form(m: re.Match) -> str:
+    form = " ".join(m.group("form").split())
+    if form in ("APPROVED", "AGREED"):  # "It was\nAPPROVED that;" split across lines
+        form = f"It was {form}"
+    return f"{form} that" if m.group("that") else form
+
+
+def _is_table(lines: list[Line]) -> bool:
+    return any(TABLE_LABEL.match(line.text) for line in lines) and any(
+        TABLE_NUMERAL.match(line.text) for line in lines
+    )
+
+
+def find_resolutions(lines: list[Line]) -> list[Resolution]:
+    """All resolutions in the lines of one minute item (heading excluded), in order."""
+    out: list[Resolution] = []
+    i = 0
+    while i < len(lines):
+        m = _trigger(lines[i].text)
+        if not m:
+            i += 1
+            continue
+        text = lines[i].text.replace("**", "")
+        para = PARAGRAPH_NUMBER.match(text)
+        number = f"({para.group(1)})" if para else None
+        first = text[m.end() :].strip()
+        j = i + 1
+        while j < len(lines) and not _ends_block(lines[j].text):
+            j += 1
+        block = lines[i + 1 : j]
+        if not first and _is_table(block):
+            out.extend(_table(block, _form(m), lines[i].page))
+        else:
+            out.extend(split_parts(first, block, _form(m), number, lines[i].page))
+        i = max(j, i + 1)
+    return out
+
+
+def _ends_block(text: str) -> bool:
+    return bool(
+        PARAGRAPH_NUMBER.match(text)
+        or EDITORIAL.match(text)
+        or VOTE_LINE.match(text)
+        or _trigger(text)
+    )
+
+
+def split_parts(
+    first: str, block: list[Line], form: str, number: str | None, page: int
+) -> list[Resolution]:
+    """One resolution, or one per lettered/numbered part ("(a) … (b) …", "1. … 2. …").
+    A stem before the parts ("That the Committee for Transport and Connectivity:") is dropped."""
+    pieces: list[tuple[str | None, list[str], int]] = [(None, [], page)]
+    expected: str | None = None
+    for text, pg in [(first, page)] * bool(first) + [(ln.text, ln.page) for ln in block]:
+        pm = PART.match(text)
+        label = pm and (pm.group("paren") or pm.group("dot"))
+        if label and (label == expected or (expected is None and label.lower() in ("a", "1"))):
+            pieces.append((label, [pm.group("rest")], pg))
+            expected = _next_label(label)
+        else:
+            pieces[-1][1].append(text)
+    if len(pieces) == 1:
+        stem = " ".join(pieces[0][1]).strip()
+        return [Resolution(text=stem, number=number, form=form, page=page)] if stem else []
+    out = []
+    for label, texts, pg in pieces[1:]:
+        num = f"{number or ''}({label})"
+        out.append(Resolution(text=" ".join(texts).strip(), number=num, form=form, page=pg))
+    return out
+
+
+def _next_label(label: str) -> str:
+    if label.isdigit():
+        return str(int(label) + 1)
+    return chr(ord(label) + 1)
+
+
+def _table(block: list[Line], form: str, page: int) -> list[Resolution]:
+    """A Cabinet decision table read column by column: decisions, reasons, then the three
+    None-ish cells (alternatives, conflicts, dispensations)."""
+    decisions = reasons = 0
+    seen_reason = seen_numeral = False
+    cells: list[list[str]] = []
+    for line in block:
+        text = line.text
+        if TABLE_NUMERAL.match(text):
+            seen_numeral = True
+            if seen_reason:
+                reasons += 1
+            else:
+                decisions += 1
+            continue
+        if TABLE_LABEL.match(text):
+            seen_reason = seen_reason or text.startswith("REASON")
+            continue
+        if not seen_numeral:
+            continue  # the table's title cell: "CABINET Revenue", "and Budget Monitoring", …
+        if cells and not _new_cell(cells[-1][-1], text):
+            cells[-1].append(text)
+        else:
+            cells.append([text])
+    paras = [" ".join(c) for c in cells]
+    if len(paras) < decisions or decisions == 0:
+        return [Resolution(text=" ".join(paras), form=form, page=page)] if paras else []
+    dec, rest = paras[:decisions], paras[decisions:]
+    rsn, rest = rest[:reasons], rest[reasons:]
+    alternatives, conflicts, dispensations = (rest + ["", "", ""])[:3]
+    out = []
+    for n, text in enumerate(dec, start=1):
+        reason = rsn[n - 1] if len(rsn) == len(dec) else " ".join(rsn)
+        out.append(
+            Resolution(
+                text=text,
+                number=str(n),
+                reason=reason,
+                alternatives=alternatives,
+                conflicts=conflicts,
+                dispensations=" ".join(rest[2:]) if len(rest) > 3 else dispensations,
+                form=form,
+                page=page,
+            )
+        )
+    return out
+
+
+def _new_cell(previous: str, text: str) -> bool:
+    if not CELL_START.match(text):
+        return False
+    if previous.endswith((".", ";")) or previous.startswith("None"):
+        return True
+    return not CONTINUES.search(previous)

@@ -1,0 +1,201 @@
+"""Sets of minutes in the Kent packs: where they are, their headers, attendance, apologies,
+declarations and minute items — asserted from reading the pages."""
+
+import datetime as dt
+
+from councilarchive.ingest.parse.minutes import attendees, parse_minutes
+from councilarchive.ingest.parse.text import Line
+from tests.ingest.conftest import kent_pack
+
+
+def names(people):
+    return [p.name for p in people]
+
+
+def test_county_council_minutes_header_and_pages():
+    # "MINUTES of a meeting of the Kent County Council held in the Council Chamber, Sessions House,
+    # County Hall, Maidstone on Thursday, 13 July 2017."
+    (minutes,) = kent_pack("000").minutes
+    assert minutes.body == "Kent County Council"
+    assert minutes.date == dt.date(2017, 7, 13)
+    assert minutes.venue == "Council Chamber, Sessions House, County Hall, Maidstone"
+    assert (minutes.page_start, minutes.page_end) == (3, 10)
+
+
+def test_present_list_keeps_honours_and_roles_and_reads_full_stops_as_commas():
+    # "PRESENT: Mr D L Brazier (Chairman) Mr M J Angell (Vice-Chairman)"
+    # "Mrs A D Allen, MBE, Mr P V Barrington-King, … Mr T Bond. Mr" / "A H T Bowles, …"
+    present = kent_pack("000").minutes[0].present
+    assert [(p.name, p.role) for p in present[:3]] == [
+        ("Mr D L Brazier", "Chairman"),
+        ("Mr M J Angell", "Vice-Chairman"),
+        ("Mrs A D Allen, MBE", ""),
+    ]
+    got = names(present)
+    for name in ("Mr T Bond", "Mr A H T Bowles", "Mr P B Carter, CBE", "Mr R L H Long, TD"):
+        assert name in got
+    assert got[-1] == "Mr J Wright"
+    assert len(got) == 73  # 73 honorifics printed between PRESENT: and IN ATTENDANCE:
+
+
+def test_in_attendance_officers_with_roles():
+    # "IN ATTENDANCE: Mr D Cockburn (Corporate Director Strategic & Corporate Services), Mr B Watts"
+    # "(General Counsel) and Mr J Lynch (Head of Democratic Services)"
+    attending = kent_pack("000").minutes[0].in_attendance
+    assert [(p.name, p.role) for p in attending] == [
+        ("Mr D Cockburn", "Corporate Director Strategic & Corporate Services"),
+        ("Mr B Watts", "General Counsel"),
+        ("Mr J Lynch", "Head of Democratic Services"),
+    ]
+
+
+def test_apologies_reported_by_general_counsel():
+    # "The General Counsel reported apologies from Mrs Beresford, Mr Balfour, Mr Booth, Mr Harman,"
+    # "Ida Linfield, Mr Manion, Mr Monk and Miss Rankin."
+    assert names(kent_pack("000").minutes[0].apologies) == [
+        "Mrs Beresford",
+        "Mr Balfour",
+        "Mr Booth",
+        "Mr Harman",
+        "Ida Linfield",
+        "Mr Manion",
+        "Mr Monk",
+        "Miss Rankin",
+    ]
+
+
+def test_declarations_with_member_and_item():
+    # "(1) Dr Sullivan declared an interest in item 7 (Ofsted Inspection on Children's Services) as her"
+    minutes = kent_pack("000").minutes[0]
+    assert [(d.member, d.item_ref) for d in minutes.declarations] == [
+        ("Dr Sullivan", "item 7"),
+        ("Mr Lewis", "item 10"),
+    ]
+    assert minutes.declarations[0].text.endswith("as an Early Help and Prevention officer.")
+    declarations_item = minutes.items[1]
+    assert declarations_item.minute_number == "17"
+    assert len(declarations_item.declarations) == 2
+
+
+def test_county_council_minute_numbers_titles_and_pages():
+    items = kent_pack("000").minutes[0].items
+    assert [i.minute_number for i in items] == [str(n) for n in range(16, 27)]
+    # "18. Minutes of the meetings held on 25 May, and, if in order, to be approved as a correct"
+    # "record" — a title wrapped onto a second line
+    assert items[2].title == (
+        "Minutes of the meetings held on 25 May, and, if in order, to be approved as a correct record"
+    )
+    assert items[6].title == "Ofsted inspection on Children's Services"
+    leader = items[5]
+    assert (leader.minute_number, leader.page_start, leader.page_end) == ("21", 4, 7)
+
+
+def test_heading_glued_to_minute_number_is_split():
+    # "UNRESTRICTED ITEMS15. Apologies" (pdfminer) and "(Item 3)" lines under titles
+    items = kent_pack("001").minutes[0].items
+    assert [(i.minute_number, i.title) for i in items[:3]] == [
+        ("15", "Apologies"),
+        ("16", "Declarations of interest"),
+        ("17", "Minutes of the Meeting held on 23 January 2017"),
+    ]
+    assert [i.minute_number for i in items] == [str(n) for n in range(15, 24)]
+    assert kent_pack("001").minutes[0].declarations == ()
+
+
+def test_cabinet_apologies_submitted_in_prose():
+    # "Mr Gary Cooke submitted his apologies for the meeting. Andrew Ireland (Corporate Director,
+    # Social Care, Health and Wellbeing) submitted his apologies and was represented by …"
+    minutes = kent_pack("001").minutes[0]
+    assert (minutes.body, minutes.date) == ("Cabinet", dt.date(2017, 3, 27))
+    assert names(minutes.apologies) == ["Mr Gary Cooke", "Andrew Ireland"]
+    assert names(minutes.present)[0] == "Mr P B Carter, CBE"
+    assert minutes.present[0].role == "Chairman"
+
+
+def test_apologies_with_substitutes_in_prose():
+    # "Apologies were received from Mr Gibbens, Cabinet Member for Adult Social Care and Mr"
+    # "Simmonds, Cabinet Member for Finance who were substituted by Mrs Marsh, Deputy Cabinet"
+    # "Member for Social Care and Mrs Crabtree, Deputy Cabinet Member for Finance, respectively."
+    minutes = kent_pack("003").minutes[0]
+    assert minutes.date == dt.date(2017, 10, 30)
+    assert names(minutes.apologies) == ["Mr Gibbens", "Mr Simmonds"]
+    subs = [(p.name, p.substitute_for) for p in minutes.present if p.substitute_for]
+    assert subs == [("Mrs Marsh", "Mr Gibbens"), ("Mrs Crabtree", "Mr Simmonds")]
+    assert [i.minute_number for i in minutes.items] == [str(n) for n in range(35, 41)]
+    # "40. Education Services Company - Update (Item 6)"
+    assert minutes.items[-1].title == "Education Services Company - Update"
+
+
+def test_health_board_pack_holds_seven_sets_of_minutes():
+    sets = [(m.body, m.date) for m in kent_pack("004").minutes]
+    assert sets == [
+        ("Health and Wellbeing Board", dt.date(2015, 11, 18)),
+        ("Children's Health and Wellbeing Board", dt.date(2015, 9, 24)),
+        ("Children's Health and Wellbeing Board", dt.date(2015, 11, 25)),
+        ("Canterbury and Coastal Health and Wellbeing Board", dt.date(2015, 11, 12)),
+        ("Dartford Gravesham and Swanley Health and Wellbeing Board", dt.date(2015, 12, 9)),
+        ("Thanet Health and Wellbeing Board", dt.date(2015, 11, 19)),
+        ("West Kent Health and Wellbeing Board", dt.date(2015, 11, 17)),
+    ]
+
+
+def test_substitutes_in_present_list():
+    # "Dr N Kumta, Mr G Lymer (Substitute for Mr P J Oakford), Dr T Martin, Mr S Perks, Dr M Philpott"
+    # "(Substitute for Dr F Armstrong), Cllr K Pugh, …"
+    minutes = kent_pack("004").minutes[0]
+    subs = [(p.name, p.substitute_for) for p in minutes.present if p.substitute_for]
+    assert subs == [("Mr G Lymer", "Mr P J Oakford"), ("Dr M Philpott", "Dr F Armstrong")]
+    assert names(minutes.apologies) == ["Dr Armstrong", "Mrs Carpenter", "Dr Lunt", "Mr Oakford"]
+    assert [i.minute_number for i in minutes.items] == [str(n) for n in range(177, 190)]
+    assert minutes.items[4].title == (
+        "Update on the Joint Health and Social Care Self-Assessment Framework (JHSCSAF) for 2014/15"
+    )
+    assert (minutes.page_start, minutes.page_end) == (4, 9)
+
+
+def test_appended_board_minutes_headers_and_lists():
+    _, chwb, _, canterbury, dgs, thanet, _ = kent_pack("004").minutes
+    # "Minutes of a meeting held on Thursday, 12th November, 2015" / "at 6.30 pm in the The
+    # Guildhall, Westgate, Canterbury"
+    assert canterbury.time == dt.time(18, 30)
+    assert canterbury.venue == "The Guildhall, Westgate, Canterbury"
+    # "Faiza Khan – Sam Bennett attending"
+    assert names(canterbury.apologies) == ["Faiza Khan", "Steve Inett"]
+    # "In attendance:" with a role line under each name: "Andrew Ireland (AI)" / "KCC – Corporate …"
+    assert names(chwb.in_attendance)[:3] == ["Andrew Ireland", "Colin Thompson", "Thom Wilson"]
+    assert "Abdool Kara" in names(chwb.apologies)
+    assert chwb.venue == "Medway Room, Sessions House, Sessions House"
+    # "ALSO PRESENT Tristan Godfrey - Kent County Council, Val Miller - Kent County Council, …"
+    assert names(dgs.in_attendance) == ["Tristan Godfrey", "Val Miller", "Dr Su Xavier"]
+    assert names(dgs.apologies) == ["Melanie Norris"]
+    assert [i.minute_number for i in dgs.items][:2] == ["39", "40"]
+    assert thanet.venue == "Council Chamber, Council Offices, Cecil Street, Margate, Kent"
+    assert names(thanet.apologies) == ["Hazel Carpenter", "Esme Chilton", "Mark Lobban"]
+
+
+def test_one_name_a_line_list_skips_role_lines():
+    lines = [
+        "Gill Rigg (GR)",
+        "Kent Safeguarding Children Board Independent Chair",
+        "Sue Mullin (SM)",
+    ]
+    assert [p.name for p in attendees(lines)] == ["Gill Rigg", "Sue Mullin"]
+
+
+def test_malformed_minutes_still_parse():
+    minutes = parse_minutes([Line(1, "MINUTES"), Line(1, "1."), Line(1, "2")])
+    assert minutes.items == ()
+
+
+def test_a_failing_section_is_recorded_and_the_rest_kept(monkeypatch):
+    import councilarchive.ingest.parse as parse_module
+    from tests.ingest.conftest import dump_pages
+
+    def broken(lines):
+        raise ValueError("unreadable minutes")
+
+    monkeypatch.setattr(parse_module, "parse_minutes", broken)
+    pack = parse_module.parse(dump_pages("001"))
+    assert pack.agenda.body == "Cabinet"
+    assert pack.minutes == ()
+    assert pack.problems == ("minutes (pages 2-6): ValueError('unreadable minutes')",)
