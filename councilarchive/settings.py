@@ -113,7 +113,9 @@ if DATABASE_URL:
 else:
     from councilarchive.lib.embedded_db import ensure_server
 
-    DATABASES = {"default": ensure_server(EMBEDDED_DB_DIR)}
+    DATABASES = {
+        "default": ensure_server(EMBEDDED_DB_DIR, env("EMBEDDED_DB_NAME", "councilarchive"))
+    }
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_councilarchive")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,7 +142,7 @@ STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or TESTING
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

@@ -10,10 +10,51 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+
+# -- search (issue #4) ----------------------------------------------------------------------------
+# English stemming over accent-folded words: a text search configuration made in migration 0004.
+SEARCH_CONFIG = "council_english"
+# ts_rank_cd normalisation: 1 divides by 1 + log(length) (long pages do not drown short records),
+# 32 scales the rank into 0..1.
+RANK_NORMALISATION = 1 | 32
+
+
+def search_vector(**weights: str) -> models.GeneratedField:
+    """A stored tsvector of these fields at these weights (A titles > B summaries > C body)."""
+    parts = [SearchVector(f, weight=w, config=SEARCH_CONFIG) for f, w in weights.items()]
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression + part
+    return models.GeneratedField(
+        expression=expression, output_field=SearchVectorField(), db_persist=True, editable=False
+    )
+
+
+def search_query(text: str) -> SearchQuery:
+    """Web-search syntax: "a phrase", either OR other, -excluded."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class SearchQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Records matching `text` (web-search syntax), each annotated with its `rank`."""
+        query = search_query(text)
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(
+                "search_vector", query, cover_density=True, normalization=RANK_NORMALISATION
+            )
+        )
 
 
 class Council(models.Model):
@@ -171,9 +212,13 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
+    search_vector = search_vector(text="C")
+
+    objects = SearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "number"]
+        indexes = [GinIndex(fields=["search_vector"], name="page_search")]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="page_unique_per_document"),
         ]
@@ -190,7 +235,8 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     rules = models.TextField(
-        blank=True, help_text="One rule per line: words or phrases that assign a record to this topic."
+        blank=True,
+        help_text="One rule per line: words or phrases that assign a record to this topic.",
     )
 
     class Meta:
@@ -263,10 +309,17 @@ class Item(models.Model):
         "self", blank=True, help_text="The same matter at other meetings."
     )
     edited = models.BooleanField(default=False)
+    search_vector = search_vector(title="A", text="C")
+
+    objects = SearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position"]
-        indexes = [models.Index(fields=["meeting", "position"])]
+        indexes = [
+            models.Index(fields=["meeting", "position"]),
+            GinIndex(fields=["search_vector"], name="item_search"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm"),
+        ]
 
     def __str__(self):
         label = self.minute_number or self.number
@@ -296,9 +349,16 @@ class Report(models.Model):
     page_end = models.PositiveIntegerField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="reports")
     edited = models.BooleanField(default=False)
+    search_vector = search_vector(subject="A", summary="B", recommendations="B", body="C")
+
+    objects = SearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "page_start"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="report_search"),
+            GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="report_subject_trgm"),
+        ]
 
     def __str__(self):
         return self.subject
@@ -320,9 +380,13 @@ class Resolution(models.Model):
     page = models.PositiveIntegerField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="resolutions")
     edited = models.BooleanField(default=False)
+    search_vector = search_vector(text="A", reason="B", alternatives="C")
+
+    objects = SearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "position"]
+        indexes = [GinIndex(fields=["search_vector"], name="resolution_search")]
 
     def __str__(self):
         return self.text[:80]

@@ -56,7 +56,7 @@ def _remove_stale_pidfile(pgdata: Path) -> None:
         (pgdata / ".handle_pids.json").unlink(missing_ok=True)
 
 
-def ensure_server(data_dir: Path) -> dict:
+def ensure_server(data_dir: Path, db_name: str = DB_NAME) -> dict:
     """Start (or reuse) the embedded server; return Django DATABASES['default'] settings."""
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
         warnings.simplefilter("ignore")
@@ -71,10 +71,10 @@ def ensure_server(data_dir: Path) -> dict:
         server = _start(get_server, pgdata)
         info = server.get_postmaster_info()
         socket_dir = str(info.socket_dir)
-        _ensure_database(socket_dir, info.port or 5432)
+        _ensure_database(socket_dir, info.port or 5432, db_name)
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": DB_NAME,
+        "NAME": db_name,
         "USER": USER,
         "HOST": socket_dir,
         "PORT": str(info.port or 5432),
@@ -99,15 +99,16 @@ def _start(get_server, pgdata: Path, attempts: int = 20):
             _remove_stale_pidfile(pgdata)
 
 
-def _ensure_database(socket_dir: str, port: int) -> None:
+def _ensure_database(socket_dir: str, port: int, db_name: str) -> None:
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(
         host=socket_dir, port=port, user=USER, dbname="postgres", autocommit=True
     ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
 
 
 def stop_server(data_dir: Path) -> None:

@@ -1,0 +1,150 @@
+"""Every search as CSV, JSON (streamed, up to EXPORT_CAP rows) and an Atom feed of new matches."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+
+from councilarchive.search import snippets
+from councilarchive.search.citation import cite
+from councilarchive.search.query import InvalidSearch, rows_for, search
+
+EXPORT_CAP = 10_000  # rows per export
+CHUNK = 200  # rows fetched (with snippets) at a time
+FEED_ITEMS = 50
+COLUMNS = ["kind", "title", "committee", "date", "snippet", "cite", "url", "pdf_url"]
+
+
+def _bad_request(invalid: InvalidSearch):
+    return HttpResponseBadRequest(
+        json.dumps({"errors": invalid.errors}), content_type="application/json"
+    )
+
+
+def export_rows(request, results):
+    """Each matching row as a dict of COLUMNS, fetched CHUNK rows at a time."""
+    for start in range(0, len(results.hits), CHUNK):
+        for row in rows_for(results.hits[start : start + CHUNK], results.query):
+            yield {
+                "kind": row.kind,
+                "title": row.title,
+                "committee": str(row.committee) if row.committee else "",
+                "date": row.date.isoformat() if row.date else "",
+                "snippet": snippets.plain(row.snippet),
+                "cite": cite(row.record) if row.kind == "resolution" else "",
+                "url": request.build_absolute_uri(row.url),
+                "pdf_url": request.build_absolute_uri(row.pdf_url),
+            }
+
+
+def _export_search(request):
+    return search(request.GET, limit=EXPORT_CAP, with_rows=False, with_facets=False)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet: quote it.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_safe
+def export_csv(request):
+    try:
+        results = _export_search(request)
+    except InvalidSearch as invalid:
+        return _bad_request(invalid)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(COLUMNS)
+        for row in export_rows(request, results):
+            yield writer.writerow([_spreadsheet_safe(row[c]) for c in COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="search.csv"'
+    return response
+
+
+@require_safe
+def export_json(request):
+    try:
+        results = _export_search(request)
+    except InvalidSearch as invalid:
+        return _bad_request(invalid)
+
+    def chunks():
+        head = {"query": results.query, "count": results.count, "estimated": results.estimated}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+        for i, row in enumerate(export_rows(request, results)):
+            yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+
+
+class SearchFeed(Feed):
+    """New matches for a search, newest meeting first."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidSearch as invalid:
+            return _bad_request(invalid)
+
+    def get_object(self, request):
+        params = request.GET.copy()
+        params["sort"] = "newest"
+        params.pop("page", None)
+        results = search(params, limit=FEED_ITEMS, per_page=FEED_ITEMS, with_facets=False)
+        results.querystring = request.GET.urlencode()
+        return results
+
+    def title(self, results):
+        return f"Council Archive: {results.query or 'all records'}"
+
+    def link(self, results):
+        return f"{reverse('search:search')}?{results.querystring}"
+
+    def subtitle(self, results):
+        return "New council records matching this search."
+
+    def items(self, results):
+        return results.rows
+
+    def item_title(self, row):
+        return f"{row.kind_label}: {row.title}"
+
+    def item_description(self, row):
+        # The summary is HTML to feed readers: escaped text with <mark>ed matches, never raw.
+        return str(snippets.highlight(row.snippet))
+
+    def item_link(self, row):
+        return row.url
+
+    def item_pubdate(self, row):
+        if row.date:
+            return timezone.make_aware(dt.datetime.combine(row.date, dt.time(9)))
+        return row.record.document.created_at
+
+    def item_updateddate(self, row):
+        return row.record.document.created_at
+
+    def item_categories(self, row):
+        return [row.committee.name] if row.committee else []
+
+
+search_feed = SearchFeed()

@@ -1,0 +1,169 @@
+"""The search form: every parameter validated by one django-filter FilterSet (bad input -> 400).
+
+The same FilterSet filters each searchable model in turn. The query module annotates every model
+with the same coordinates (`kind_ref`, `meeting_ref`, `committee_ref`, `date_ref`, `item_ref`), so
+one filter method serves resolutions, items, reports and pages alike.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
+
+from councilarchive.archive.models import (
+    SEARCH_CONFIG,
+    Attendance,
+    Committee,
+    Councillor,
+    Declaration,
+    Item,
+    Page,
+    Topic,
+    Vote,
+)
+
+KIND_CHOICES = [
+    ("resolution", "Resolutions"),
+    ("minutes", "Minutes"),
+    ("agenda", "Agenda items"),
+    ("report", "Reports"),
+    ("page", "PDF pages"),
+]
+ROLE_CHOICES = [
+    ("voted", "voted"),
+    ("moved", "moved a motion"),
+    ("declared", "declared an interest"),
+    ("attended", "attended"),
+]
+SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+MAX_PAGE = 1000
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SearchForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The 'from' date is after the 'to' date.")
+        if data.get("role") and not data.get("councillor"):
+            self.add_error("role", "Choose a councillor too.")
+        return data
+
+
+class NumberOfPage(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    # q, sort and page are read by the query module; declared here so they are validated.
+    q = django_filters.CharFilter(label="Search for", method="handled_elsewhere", max_length=500)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=KIND_CHOICES, label="Kind", method="filter_kind"
+    )
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(),
+        to_field_name="slug",
+        label="Committee",
+        empty_label="any committee",
+        method="filter_committee",
+    )
+    since = django_filters.DateFilter(label="From", method="filter_since", widget=DATE)
+    until = django_filters.DateFilter(label="To", method="filter_until", widget=DATE)
+    councillor = django_filters.ModelChoiceFilter(
+        queryset=Councillor.objects.all(),
+        to_field_name="slug",
+        label="Councillor",
+        empty_label="any councillor",
+        method="filter_councillor",
+    )
+    role = django_filters.ChoiceFilter(
+        choices=ROLE_CHOICES, label="Who", empty_label="took part", method="handled_elsewhere"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        label="Topic",
+        empty_label="any topic",
+        method="filter_topic",
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=Vote.Outcome.choices, label="Vote outcome", method="filter_outcome"
+    )
+    has_vote = django_filters.ChoiceFilter(
+        choices=YES_NO, label="Recorded vote", method="filter_has_vote"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, label="Sort by", empty_label=None, method="handled_elsewhere"
+    )
+    page = NumberOfPage(label="Page", min_value=1, max_value=MAX_PAGE, method="handled_elsewhere")
+
+    class Meta:
+        form = SearchForm
+
+    def handled_elsewhere(self, queryset, name, value):
+        return queryset
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(kind_ref__in=value)
+
+    def filter_committee(self, queryset, name, value):
+        return queryset.filter(committee_ref=value.pk)
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(date_ref__gte=value)
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(date_ref__lte=value)
+
+    def filter_councillor(self, queryset, name, value):
+        return queryset.filter(took_part(value, self.form.cleaned_data.get("role") or ""))
+
+    def filter_topic(self, queryset, name, value):
+        if queryset.model is Page:
+            return queryset.filter(item_ref__in=Item.objects.filter(topics=value).values("pk"))
+        return queryset.filter(topics=value)
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(item_ref__in=Vote.objects.filter(outcome=value).values("item_id"))
+
+    def filter_has_vote(self, queryset, name, value):
+        recorded = Q(item_ref__in=recorded_vote_items())
+        return queryset.filter(recorded if value == "yes" else ~recorded | Q(item_ref=None))
+
+
+def recorded_vote_items():
+    """Items with a vote that names how each councillor voted."""
+    return Vote.objects.filter(councillor_votes__isnull=False).values("item_id")
+
+
+def took_part(councillor: Councillor, role: str) -> Q:
+    """Records of the meetings and items where the councillor voted / moved / declared / attended;
+    any of them when `role` is blank."""
+    declarations = Declaration.objects.filter(councillor=councillor)
+    # Minutes print the mover by surname: "Mr Carter moved, Mr Oakford seconded".
+    moved = SearchQuery(f"{councillor.surname} moved", search_type="phrase", config=SEARCH_CONFIG)
+    parts = {
+        "voted": Q(
+            item_ref__in=Vote.objects.filter(councillor_votes__councillor=councillor).values(
+                "item_id"
+            )
+        ),
+        "moved": Q(item_ref__in=Item.objects.filter(search_vector=moved).values("pk")),
+        "declared": Q(item_ref__in=declarations.filter(item__isnull=False).values("item_id"))
+        | Q(meeting_ref__in=declarations.filter(item__isnull=True).values("meeting_id")),
+        "attended": Q(
+            meeting_ref__in=Attendance.objects.filter(councillor=councillor)
+            .exclude(role=Attendance.Role.APOLOGIES)
+            .values("meeting_id")
+        ),
+    }
+    if role:
+        return parts[role]
+    combined = Q()
+    for part in parts.values():
+        combined |= part
+    return combined

@@ -1,0 +1,319 @@
+"""The search entry point: `search(params)` answers one results page (hits, count, facets, sorted
+and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
+
+Built to stay fast at a million pages:
+- each model contributes at most `limit` candidates, fetched with a cheap order (none for
+  relevance, so the GIN bitmap scan stops early; the date for newest/oldest); only those are
+  ranked with ts_rank_cd (cover density, length-normalised);
+- the count is exact below the cap and the planner's estimate above it, shown as "about N";
+- facets count the candidates; ts_headline runs only for the rows on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline
+from django.db import connection
+from django.db.models import F
+from django.http import QueryDict
+
+from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Topic, search_query
+from councilarchive.search import snippets
+from councilarchive.search.filters import SearchFilterSet
+from councilarchive.search.sources import SOURCE, SOURCES, Source
+
+PER_PAGE = 20
+CANDIDATES = 1000  # per model; also the deepest result reachable by paging
+KIND_LABELS = {
+    "resolution": "Resolution",
+    "minutes": "Minutes",
+    "agenda": "Agenda item",
+    "report": "Report",
+    "page": "PDF page",
+}
+
+
+class InvalidSearch(ValueError):
+    def __init__(self, errors, filterset=None):
+        super().__init__(json.dumps(errors))
+        self.errors = errors
+        self.filterset = filterset
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: str
+    pk: int
+    rank: float
+    date: dt.date | None
+    committee_id: int | None
+    meeting_id: int | None
+    item_id: int | None
+    kind: str
+
+
+@dataclass
+class Result:
+    """One row on the page."""
+
+    kind: str
+    title: str
+    url: str
+    pdf_url: str
+    date: dt.date | None
+    meeting: Meeting | None
+    committee: Committee | None
+    snippet: str  # with snippets.START/STOP markers; render with |highlight
+    record: object
+    rank: float
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class Results:
+    query: str
+    sort: str
+    filterset: SearchFilterSet
+    hits: list[Hit]
+    count: int
+    estimated: bool
+    number: int = 1
+    rows: list[Result] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-len(self.hits) // PER_PAGE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def capped(self) -> bool:
+        """More matches than candidates: facets and paging cover the best of them only."""
+        return self.count > len(self.hits)
+
+
+def search(
+    params: QueryDict | dict,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = CANDIDATES,
+    per_page: int = PER_PAGE,
+    with_rows: bool = True,
+    with_facets: bool = True,
+) -> Results:
+    """The one search: validate `params` (raises InvalidSearch), match, rank, count, facet and
+    fetch the requested page. `kinds` narrows the search (the resolutions page)."""
+    if not isinstance(params, QueryDict):
+        query = QueryDict(mutable=True)
+        for key, value in params.items():
+            query.setlist(key, value if isinstance(value, list | tuple) else [value])
+        params = query
+    filterset = SearchFilterSet(params, queryset=SOURCES[0].model.objects.none())
+    if not filterset.is_valid():
+        raise InvalidSearch(filterset.errors.get_json_data(), filterset)
+    data = filterset.form.cleaned_data
+    text = (data.get("q") or "").strip()
+    sort = data.get("sort") or ("relevance" if text else "newest")
+    results = Results(text, sort, filterset, [], 0, False, number=data.get("page") or 1)
+    wanted = set(data.get("kind") or KIND_LABELS) & set(kinds or KIND_LABELS)
+
+    problem = query_problem(text)
+    if problem:
+        results.message = problem
+        return results
+
+    counts: dict[str, int] = {}
+    estimated = False
+    for source in SOURCES:
+        if not wanted & set(source.kinds):
+            continue
+        queryset = filterset.filter_queryset(source.queryset(text))
+        if kinds:
+            queryset = queryset.filter(kind_ref__in=kinds)
+        rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
+        results.hits.extend(Hit(source.name, *row) for row in rows[:limit])
+        counts[source.name] = len(rows)
+        if len(rows) > limit:  # more than we rank: estimate, never count, the rest
+            counts[source.name] = max(limit + 1, estimate(queryset))
+            estimated = True
+    results.hits.sort(key=SORT_KEYS[sort])
+    results.count = sum(counts.values())
+    results.estimated = estimated
+    if with_facets:
+        results.facets = facets(results.hits, filterset)
+    if with_rows:
+        start = (results.number - 1) * per_page
+        results.rows = rows_for(results.hits[start : start + per_page], text)
+    return results
+
+
+HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
+
+
+def _ordered(queryset, sort: str):
+    if sort == "newest":
+        return queryset.order_by(F("date_ref").desc(nulls_last=True), "-pk")
+    if sort == "oldest":
+        return queryset.order_by(F("date_ref").asc(nulls_last=True), "pk")
+    return queryset  # relevance: any `limit` matches, ranked below
+
+
+def _date_key(hit: Hit) -> int:
+    return hit.date.toordinal() if hit.date else 0
+
+
+SOURCE_ORDER = {source.name: i for i, source in enumerate(SOURCES)}
+SORT_KEYS = {
+    "relevance": lambda h: (-h.rank, -_date_key(h), SOURCE_ORDER[h.source], h.pk),
+    "newest": lambda h: (h.date is None, -_date_key(h), SOURCE_ORDER[h.source], -h.pk),
+    "oldest": lambda h: (h.date is None, _date_key(h), SOURCE_ORDER[h.source], h.pk),
+}
+
+
+def query_problem(text: str) -> str:
+    """Why a query can match nothing useful, or ''."""
+    if not text:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+        )
+        tree = cursor.fetchone()[0]
+    if tree == "T":
+        return "Add a word to search for: a search of only excluded (-word) terms finds nothing."
+    if not tree:
+        return "Those words are too common to search for. Try more specific words."
+    return ""
+
+
+def estimate(queryset) -> int:
+    """The planner's estimate of the number of rows (no count(*) over a million pages)."""
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:
+    """Counts by committee, year, kind and topic over the candidates, most first."""
+    committees = Counter(h.committee_id for h in hits if h.committee_id)
+    names = Committee.objects.in_bulk(list(committees))
+    years = Counter(h.date.year for h in hits if h.date)
+    kinds = Counter(h.kind for h in hits)
+    topic_counts = topic_facet(hits)
+    topics = Topic.objects.in_bulk(list(topic_counts))
+    return {
+        "committee": [(names[pk], n) for pk, n in committees.most_common() if pk in names],
+        "year": [
+            (y, f"{y}-01-01", f"{y}-12-31", n) for y, n in sorted(years.items(), reverse=True)
+        ],
+        "kind": [(kind, KIND_LABELS[kind], n) for kind, n in kinds.most_common()],
+        "topic": [(topics[pk], n) for pk, n in topic_counts.most_common() if pk in topics],
+    }
+
+
+def topic_facet(hits: list[Hit]) -> Counter:
+    counts: Counter = Counter()
+    by_source: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_source.setdefault(hit.source, []).append(hit)
+    for name, group in by_source.items():
+        model = SOURCE[name].model
+        if name == "page":  # pages take the topics of the item they belong to
+            through = SOURCE["item"].model.topics.through
+            per_item = Counter(h.item_id for h in group if h.item_id)
+            pairs = through.objects.filter(item_id__in=list(per_item)).values_list(
+                "item_id", "topic_id"
+            )
+            for item_id, topic_id in pairs:
+                counts[topic_id] += per_item[item_id]
+            continue
+        through = model.topics.through
+        column = f"{model._meta.model_name}_id"
+        pairs = through.objects.filter(**{f"{column}__in": [h.pk for h in group]})
+        counts.update(pairs.values_list("topic_id", flat=True))
+    return counts
+
+
+def rows_for(hits: list[Hit], text: str) -> list[Result]:
+    """The records for these hits, in order, with snippets (ts_headline for these rows only)."""
+    records: dict[tuple[str, int], object] = {}
+    by_source: dict[str, list[int]] = {}
+    for hit in hits:
+        by_source.setdefault(hit.source, []).append(hit.pk)
+    for name, pks in by_source.items():
+        source = SOURCE[name]
+        queryset = source.model.objects.filter(pk__in=pks).select_related(*source.related)
+        if text:
+            queryset = queryset.annotate(
+                headline=SearchHeadline(
+                    snippets.protect(source.snippet_source()),
+                    search_query(text),
+                    config=SEARCH_CONFIG,
+                    **snippets.HEADLINE_OPTIONS,
+                )
+            )
+        for record in queryset:
+            records[name, record.pk] = record
+    meetings = Meeting.objects.select_related("committee").in_bulk(
+        [h.meeting_id for h in hits if h.meeting_id and h.source == "page"]
+    )
+    return [
+        describe(SOURCE[h.source], h, records[h.source, h.pk], meetings)
+        for h in hits
+        if (h.source, h.pk) in records
+    ]
+
+
+def describe(source: Source, hit: Hit, record, meetings) -> Result:
+    headline = getattr(record, "headline", None)
+    if source.name == "resolution":
+        meeting, document, page = record.item.meeting, record.document, record.page
+        title = f"{record.item.title} {record.number}".strip()
+        url, body = record.get_absolute_url(), record.text
+    elif source.name == "item":
+        meeting, document, page = record.meeting, record.document, record.page_start
+        title, url = str(record), f"{record.meeting.get_absolute_url()}#item-{record.pk}"
+        body = record.text or record.title
+    elif source.name == "report":
+        meeting, document, page = record.meeting, record.document, record.page_start
+        title, url, body = record.subject, record.get_absolute_url(), record.summary or record.body
+    else:
+        meeting, document, page = meetings.get(hit.meeting_id), record.document, record.number
+        title = f"{document}, page {record.number}"
+        url, body = f"{document.get_absolute_url()}#page-{record.number}", record.text
+    committee = meeting.committee if meeting else getattr(document, "committee", None)
+    snippet = snippets.restore(headline) if headline is not None else snippets.excerpt(body)
+    return Result(
+        kind=hit.kind,
+        title=title,
+        url=url,
+        pdf_url=document.pdf_url(page),
+        date=meeting.date if meeting else hit.date,
+        meeting=meeting,
+        committee=committee,
+        snippet=snippet,
+        record=record,
+        rank=hit.rank,
+    )

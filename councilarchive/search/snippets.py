@@ -1,0 +1,55 @@
+"""Highlighted snippets that document text can never turn into HTML.
+
+ts_headline marks matches with control characters, not tags; the one `highlight` template filter
+escapes the whole snippet first and only then turns the markers into <mark>. `<` is swapped for a
+placeholder before ts_headline, whose parser would otherwise drop "<b>"-like text as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Value
+from django.db.models.functions import Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+START = "\x02"
+STOP = "\x03"
+LT = "\x04"  # stands in for "<" while PostgreSQL builds the headline
+# "\x02budget\x03": one marked match
+MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+HEADLINE_OPTIONS = dict(
+    start_sel=START,
+    stop_sel=STOP,
+    max_words=40,
+    min_words=15,
+    max_fragments=2,
+    fragment_delimiter=" … ",
+)
+
+
+def protect(expression):
+    """The text expression with "<" hidden from ts_headline's tag parser."""
+    return Replace(expression, Value("<"), Value(LT))
+
+
+def restore(headline: str) -> str:
+    return (headline or "").replace(LT, "<")
+
+
+def plain(snippet: str) -> str:
+    """The snippet as plain text (CSV, JSON): markers removed."""
+    return (snippet or "").replace(START, "").replace(STOP, "")
+
+
+def highlight(snippet: str) -> SafeString:
+    """Escape first, mark second: the only way a snippet becomes HTML."""
+    escaped = escape(snippet or "")
+    return mark_safe(plain(MARKED.sub(r"<mark>\1</mark>", escaped)))
+
+
+def excerpt(text: str, words: int = 40) -> str:
+    """The opening words of a record, for listings without a query."""
+    parts = (text or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

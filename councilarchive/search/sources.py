@@ -1,0 +1,132 @@
+"""What is searchable: one Source per model, each giving its rows the same coordinates
+(`kind_ref`, `meeting_ref`, `committee_ref`, `date_ref`, `item_ref`) so that one FilterSet and one
+ranking serve all of them, and saying how a hit is titled, linked and snippeted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    FloatField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf
+
+from councilarchive.archive.models import Item, Page, Report, Resolution
+
+ID, DAY = BigIntegerField(), DateField()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    model: type
+    kinds: tuple[str, ...]
+    related: tuple[str, ...]  # select_related for the rows shown
+
+    def coordinates(self) -> dict:
+        return COORDINATES[self.name]()
+
+    def queryset(self, text: str):
+        """Rows matching `text` (all rows when blank) with their rank and coordinates."""
+        manager = self.model.objects
+        if text:
+            queryset = manager.search(text)
+        else:
+            queryset = manager.annotate(rank=Value(0.0, output_field=FloatField()))
+        return queryset.order_by().annotate(**self.coordinates())
+
+    def snippet_source(self):
+        return SNIPPET_SOURCE[self.name]()
+
+
+def _resolution():
+    return dict(
+        kind_ref=Value("resolution", output_field=CharField()),
+        meeting_ref=F("item__meeting_id"),
+        committee_ref=F("item__meeting__committee_id"),
+        date_ref=F("item__meeting__date"),
+        item_ref=F("item_id"),
+    )
+
+
+def _item():
+    return dict(
+        kind_ref=Case(
+            When(minute_number="", then=Value("agenda")),
+            default=Value("minutes"),
+            output_field=CharField(),
+        ),
+        meeting_ref=F("meeting_id"),
+        committee_ref=F("meeting__committee_id"),
+        date_ref=F("meeting__date"),
+        item_ref=F("pk"),
+    )
+
+
+def _report():
+    return dict(
+        kind_ref=Value("report", output_field=CharField()),
+        meeting_ref=F("meeting_id"),
+        committee_ref=Coalesce(
+            F("meeting__committee_id"), F("document__committee_id"), output_field=ID
+        ),
+        date_ref=Coalesce(F("meeting__date"), F("document__meeting_date_hint"), output_field=DAY),
+        item_ref=F("item_id"),
+    )
+
+
+def _page():
+    # A page belongs to the item that starts on it or most recently before it (packs append the
+    # minutes of earlier meetings, so one PDF can hold several meetings).
+    covering = Item.objects.filter(
+        document=OuterRef("document_id"), page_start__lte=OuterRef("number")
+    ).order_by("-page_start", "-pk")
+    return dict(
+        kind_ref=Value("page", output_field=CharField()),
+        meeting_ref=Subquery(covering.values("meeting_id")[:1]),
+        committee_ref=Coalesce(
+            Subquery(covering.values("meeting__committee_id")[:1]),
+            F("document__committee_id"),
+            output_field=ID,
+        ),
+        date_ref=Coalesce(
+            Subquery(covering.values("meeting__date")[:1]),
+            F("document__meeting_date_hint"),
+            output_field=DAY,
+        ),
+        item_ref=Subquery(covering.values("pk")[:1], output_field=ID),
+    )
+
+
+COORDINATES = {"resolution": _resolution, "item": _item, "report": _report, "page": _page}
+
+SNIPPET_SOURCE = {
+    "resolution": lambda: Concat("text", Value(" "), "reason", output_field=CharField()),
+    "item": lambda: Coalesce(NullIf("text", Value("")), "title", output_field=CharField()),
+    "report": lambda: Concat(
+        "summary", Value(" "), "recommendations", Value(" "), "body", output_field=CharField()
+    ),
+    "page": lambda: F("text"),
+}
+
+SOURCES = (
+    Source(
+        "resolution",
+        Resolution,
+        ("resolution",),
+        ("item__meeting__committee__council", "document"),
+    ),
+    Source("item", Item, ("minutes", "agenda"), ("meeting__committee", "document")),
+    Source("report", Report, ("report",), ("meeting__committee", "document")),
+    Source("page", Page, ("page",), ("document__committee",)),
+)
+SOURCE = {source.name: source for source in SOURCES}

@@ -1,0 +1,81 @@
+"""The rendered search page: results, snippets, facets, sorting, paging, help and suggestions."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, **params):
+    response = client.get("/search/", params)
+    return response, response.content.decode()
+
+
+def test_results_show_title_meeting_kind_snippet_and_links(client, archive):
+    response, html = page(client, q='"greenhithe ferry link"', kind="resolution")
+    assert response.status_code == 200
+    assert "1 result" in html
+    assert f'href="/resolutions/{archive.ferry_resolution.pk}/"' in html
+    assert "Greenhithe Ferry Link: Business Case (2)" in html
+    assert "County Council, 14 March 2019" in html
+    assert f'href="/documents/{archive.minutes_2019.pk}.pdf#page=4"' in html
+    assert "RESOLVED that the <mark>Greenhithe</mark> <mark>ferry</mark> <mark>link</mark>" in html
+
+
+def test_document_text_is_escaped_before_it_is_marked(client, archive):
+    response, html = page(client, q="respondent bold")
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;" in html
+    assert "<script>alert" not in html and "<b>bold" not in html
+
+
+def test_facet_links_narrow_the_search(client, archive):
+    _, html = page(client, q="oakwood")
+    assert re.search(
+        r'href="\?q=oakwood&amp;committee=cabinet">Cabinet</a> <span class="count">4', html
+    )
+    assert 'href="?q=oakwood&amp;since=2019-01-01&amp;until=2019-12-31">2019</a>' in html
+    assert 'href="?q=oakwood&amp;kind=page">PDF page</a> <span class="count">2' in html
+    assert 'Schools (search tests)</a> <span class="count">3' in html
+
+
+def test_sort_links_and_sorted_rows(client, archive):
+    _, html = page(client, q="greenhithe", sort="oldest", kind="resolution")
+    assert "<strong>oldest</strong>" in html and 'href="?q=greenhithe&amp;sort=newest' in html
+    assert html.index("Greenhithe Ferry Link: Business Case (2)") < html.index(
+        "Greenhithe Café Culture Fund (1)"
+    )
+
+
+def test_pages_of_results_link_to_each_other(client, archive, many_pages):
+    _, html = page(client, q="school run", page=2)
+    assert "Page 2 of 3" in html and "showing 21–40" in html
+    assert 'rel="prev" href="?q=school+run&amp;page=1"' in html
+    assert 'rel="next" href="?q=school+run&amp;page=3"' in html
+
+
+def test_help_text_and_empty_form(client, archive):
+    response, html = page(client)
+    assert response.status_code == 200
+    assert "&quot;local transport plan&quot;" in html and "budget -capital" in html
+
+
+def test_no_match_suggests_a_close_councillor_name(client, archive):
+    _, html = page(client, q="Hazlegrove")
+    assert "No records match <strong>Hazlegrove</strong>" in html
+    assert '<a href="?q=Hazelgrove">Mrs Philippa Hazelgrove</a>' in html
+
+
+def test_bad_filter_input_is_a_400_with_the_form(client, archive):
+    response, html = page(client, q="oakwood", since="yesterday", committee="nope")
+    assert response.status_code == 400
+    assert "Enter a valid date." in html and "Select a valid choice" in html
+
+
+def test_links_to_exports_and_feed(client, archive):
+    _, html = page(client, q="oakwood", committee="cabinet")
+    assert 'href="/search/export.csv?q=oakwood&amp;committee=cabinet"' in html
+    assert 'href="/search/export.json?q=oakwood&amp;committee=cabinet"' in html
+    assert 'type="application/atom+xml"' in html and "/search/feed/?q=oakwood" in html
