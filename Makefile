@@ -39,7 +39,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-ingest
+bench: bench-ingest bench-search
 
 bench-ingest: install
 	$(PY) bench/bench_ingest.py
@@ -49,3 +49,8 @@ stop-db: install
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
+
+# Search at scale: PAGES=N synthetic pages recombined from the sample packs, against SQLite FTS5.
+PAGES ?= 100000
+bench-search: install
+	$(PY) bench/bench_search.py --pages $(PAGES)
