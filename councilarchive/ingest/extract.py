@@ -1,0 +1,279 @@
+"""Stage 1 of ingest: PDF -> list of page texts (pdfminer.six), nothing else.
+
+Small files are extracted in this process. Larger ones (over PARALLEL_MIN_PAGES) are cut into
+page-number chunks extracted by worker processes, one per core, each opening the file itself;
+the pages come back in order and `progress(done, total)` is called as each chunk completes.
+The page count is read first (cheap: the page tree only), so `max_pages` is enforced before any
+layout analysis. Every failure becomes an IngestError with a one-line message, whichever path.
+
+Dump the page text of a PDF (pages joined by form feeds, with a trailing one), as used for the
+parser fixtures in fixtures/text/:
+
+    python -m councilarchive.ingest.extract --dump PDF > fixtures/text/NAME.pages.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+from councilarchive.ingest.errors import (
+    CorruptPDF,
+    EmptyPDF,
+    EncryptedPDF,
+    IngestError,
+    NotAPDF,
+    TooLarge,
+)
+from councilarchive.ingest.parse.model import PageText
+
+# LAParams measured on the five Kent packs (480 pages), one process, 2-core machine, pages/s and
+# pages whose text differs from the defaults' (= the fixtures/text dumps):
+#   defaults 6.9 | boxes_flow=None 7.4, 192 pages differ | line_margin=0.3 7.0, 7 differ
+#   | detect_vertical=True 6.4, 6 differ | all_texts=True 5.7, 0 differ | char_margin=1.0 4.7, 74.
+# Only boxes_flow=None is faster (+7%), and although the parser tests still pass on its dumps it
+# reads Cabinet decision tables out of order (003 p3: "None." moves above "ALTERNATIVE OPTIONS
+# CONSIDERED", a decision's "2." below its text) and splits table columns; line_margin=0.3 gains
+# nothing. So: the defaults. Parallel chunks (below) are where the speed comes from.
+LAPARAMS = LAParams()
+PDF_MAGIC = b"%PDF-"
+PARALLEL_MIN_PAGES = 20  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_WORKER = 4  # several chunks per worker: balances uneven pages, more progress calls
+MIN_CHUNK_PAGES = 4
+
+Progress = Callable[[int, int], None]
+
+ENCRYPTED_MESSAGE = "The PDF is password-protected; upload an unprotected copy."
+
+
+def check_file(path: str | Path, max_bytes: int | None = None) -> None:
+    """Cheap checks before any parsing: size, and the content really is a PDF."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyPDF("The file is empty.")
+    if max_bytes is not None and size > max_bytes:
+        raise TooLarge(
+            f"The file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB."
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if PDF_MAGIC not in head:
+        raise NotAPDF("This file is not a PDF (its content does not start like one).")
+
+
+@contextmanager
+def pdf_errors() -> Iterator[None]:
+    """Turn whatever pdfminer raises into an IngestError with a one-line message."""
+    try:
+        yield
+    except IngestError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPDF(ENCRYPTED_MESSAGE) from exc
+    except MemoryError as exc:
+        raise TooLarge("The PDF needs more memory to read than this server allows.") from exc
+    except Exception as exc:
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedPDF(ENCRYPTED_MESSAGE) from exc
+        raise CorruptPDF(
+            f"The PDF is damaged or truncated and cannot be read ({type(exc).__name__})."
+        ) from exc
+
+
+def page_count(path: str | Path) -> int:
+    """The number of pages in the PDF's page tree, without laying any page out."""
+    with pdf_errors(), open(path, "rb") as fh:
+        document = PDFDocument(PDFParser(fh))
+        return sum(1 for _ in PDFPage.create_pages(document))
+
+
+def _page_text(layout) -> str:
+    return "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+
+
+def _extract_numbers(path: str, page_numbers: list[int]) -> list[str]:
+    """The text of the given 0-based pages, in order (run in a worker process)."""
+    with pdf_errors():
+        texts = [
+            _page_text(layout)
+            for layout in extract_pages(path, page_numbers=page_numbers, laparams=LAPARAMS)
+        ]
+    if len(texts) != len(page_numbers):
+        raise CorruptPDF("The PDF is damaged: some of its pages cannot be found.")
+    return texts
+
+
+def _chunks(total: int, workers: int) -> list[list[int]]:
+    size = max(MIN_CHUNK_PAGES, math.ceil(total / (workers * CHUNKS_PER_WORKER)))
+    return [list(range(start, min(start + size, total))) for start in range(0, total, size)]
+
+
+def _extract_serial(path: str, total: int, progress: Progress | None) -> list[str]:
+    texts: list[str] = []
+    with pdf_errors():
+        layouts = extract_pages(path, laparams=LAPARAMS)
+    while True:
+        with pdf_errors():  # only pdfminer's errors: the progress callback's propagate as they are
+            layout = next(layouts, None)
+            if layout is None:
+                break
+            texts.append(_page_text(layout))
+        if progress:
+            progress(len(texts), total)
+    if len(texts) != total:
+        raise CorruptPDF("The PDF is damaged: some of its pages cannot be read.")
+    return texts
+
+
+def _extract_parallel(path: str, total: int, workers: int, progress: Progress | None) -> list[str]:
+    chunks = _chunks(total, workers)
+    results: dict[int, list[str]] = {}
+    done = 0
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        pending = {pool.submit(_extract_numbers, path, chunk): i for i, chunk in enumerate(chunks)}
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    results[index] = future.result()  # re-raises the worker's IngestError
+                    done += len(results[index])
+                    if progress:
+                        progress(done, total)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return [text for i in range(len(chunks)) for text in results[i]]
+
+
+def extract(
+    path: str | Path,
+    *,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[PageText]:
+    """The text of every page, numbered from 1. `workers` defaults to the number of cores;
+    files of fewer than PARALLEL_MIN_PAGES pages (or workers=1) are extracted in-process.
+    When the same content was handed to `prefetch`, its result (or its error) is returned."""
+    if _PREFETCHED:
+        with _PREFETCH_LOCK:
+            ahead = _PREFETCHED.pop(content_key(path), None)
+        if ahead is not None:
+            pages = ahead.result()  # re-raises the prefetch's IngestError
+            if progress:
+                progress(len(pages), len(pages))
+            return pages
+    return _extract_now(
+        path, max_pages=max_pages, max_bytes=max_bytes, progress=progress, workers=workers
+    )
+
+
+# -- extraction ahead of time (used by councilarchive.ingest.batch) ----------------------------
+# content key -> the extraction under way, taken by the next extract() of the same content
+_PREFETCHED: dict[str, Future] = {}
+_PREFETCH_LOCK = threading.Lock()
+
+
+def content_key(path: str | Path) -> str:
+    """SHA-256 of the file: a stored copy of a file has the same key as the original."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prefetch(path: str | Path, *, executor: Executor, **options) -> str:
+    """Start extracting `path` on `executor` (a thread pool) now; the next `extract()` of a file
+    with the same content returns that result instead of extracting again. `options` are
+    extract's keyword arguments (use the same limits). Returns the key for `discard`."""
+    key = content_key(path)
+    future = executor.submit(_extract_now, path, **options)
+    with _PREFETCH_LOCK:
+        _PREFETCHED[key] = future
+    return key
+
+
+def discard(key: str | None) -> None:
+    """Forget a prefetch nobody took (cancelled if it has not started)."""
+    with _PREFETCH_LOCK:
+        future = _PREFETCHED.pop(key, None) if key else None
+    if future is not None:
+        future.cancel()
+
+
+def _extract_now(
+    path: str | Path,
+    *,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[PageText]:
+    check_file(path, max_bytes)
+    total = page_count(path)
+    if total == 0:
+        raise EmptyPDF("The PDF has no pages.")
+    if max_pages is not None and total > max_pages:
+        raise TooLarge(f"The PDF has {total} pages, over the limit of {max_pages}.")
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and total > PARALLEL_MIN_PAGES:
+        try:
+            texts = _extract_parallel(str(path), total, workers, progress)
+        except BrokenProcessPool as exc:
+            raise IngestError(
+                "Extracting the PDF stopped unexpectedly (a worker process died); try again."
+            ) from exc
+    else:
+        texts = _extract_serial(str(path), total, progress)
+    return [PageText(number=n, text=t) for n, t in enumerate(texts, start=1)]
+
+
+def has_text_layer(pages: list[PageText]) -> bool:
+    """False for a scanned PDF: no page has any text."""
+    return any(p.text.strip() for p in pages)
+
+
+def dump_text(pages: list[PageText]) -> str:
+    """The fixtures/text format: every page's text followed by a form feed."""
+    return "".join(page.text + "\f" for page in pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m councilarchive.ingest.extract")
+    parser.add_argument("--dump", metavar="PDF", required=True, help="print the page texts")
+    args = parser.parse_args(argv)
+    # Through the imported module, so worker processes find the functions by their real name.
+    from councilarchive.ingest import extract as module
+
+    try:
+        pages = module.extract(args.dump)
+    except IngestError as exc:
+        print(f"{args.dump}: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(module.dump_text(pages).encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
