@@ -1,86 +1,91 @@
-"""Public browse pages. Thin views: look up, call one query method, render."""
+"""Public browse pages. Thin views: validate input, call one query function, render.
 
-from django.http import FileResponse, Http404
+The query functions (archive/queries.py) fetch everything a page shows in a fixed number of
+queries; templates never walk a relation that was not fetched.
+"""
+
+from django import forms
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from councilarchive.archive.models import (
-    Committee,
-    Councillor,
-    Document,
-    Meeting,
-    Report,
-    Resolution,
-    Topic,
-    Vote,
-)
+from councilarchive.archive import queries
+from councilarchive.archive.feeds import SITEMAPS
+from councilarchive.archive.models import Document
+from councilarchive.archive.report_text import blocks_from_pages, blocks_from_text
 
 
 @require_safe
 def home(request):
-    return render(
-        request,
-        "archive/home.html",
-        {
-            "committees": Committee.objects.select_related("council").order_by("name"),
-            "meetings": Meeting.objects.select_related("committee").order_by("-date")[:10],
-            "resolutions": Resolution.objects.select_related("item__meeting__committee").order_by(
-                "-item__meeting__date", "item__position", "position"
-            )[:10],
-        },
-    )
+    return render(request, "archive/home.html", queries.home_page())
 
 
 @require_safe
 def committee(request, slug):
-    committee = get_object_or_404(Committee, slug=slug)
-    meetings = Meeting.objects.for_committee(committee).order_by("-date")
-    return render(request, "archive/committee.html", {"committee": committee, "meetings": meetings})
+    return render(request, "archive/committee.html", queries.committee_page(slug))
 
 
 @require_safe
 def meeting(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    items = meeting.items.prefetch_related("resolutions", "votes").order_by("position")
-    return render(request, "archive/meeting.html", {"meeting": meeting, "items": items})
+    return render(request, "archive/meeting.html", queries.meeting_page(pk))
+
+
+class CouncillorFilter(forms.Form):
+    q = forms.CharField(label="Filter by name", required=False, max_length=100, strip=True)
+
+
+@require_safe
+def councillors(request):
+    """Councillors A–Z; `?q=` keeps those whose name (or a printed form of it) contains q."""
+    form = CouncillorFilter(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            render_to_string("archive/councillors.html", {"form": form}, request)
+        )
+    context = queries.councillor_index(form.cleaned_data["q"])
+    return render(request, "archive/councillors.html", {"form": form, **context})
 
 
 @require_safe
 def councillor(request, slug):
-    councillor = get_object_or_404(Councillor, slug=slug)
-    return render(request, "archive/councillor.html", {"councillor": councillor})
+    return render(request, "archive/councillor.html", queries.councillor_page(slug))
+
+
+@require_safe
+def topics(request):
+    return render(request, "archive/topics.html", queries.topic_index())
 
 
 @require_safe
 def topic(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    return render(request, "archive/topic.html", {"topic": topic})
+    return render(request, "archive/topic.html", queries.topic_page(slug))
 
 
 @require_safe
 def report(request, pk):
-    report = get_object_or_404(Report.objects.select_related("document", "meeting"), pk=pk)
-    return render(request, "archive/report.html", {"report": report})
+    context = queries.report_page(pk)
+    if context["pages"]:
+        blocks = blocks_from_pages(context["pages"])
+    else:
+        blocks = blocks_from_text(context["report"].body)
+    return render(request, "archive/report.html", {**context, "blocks": blocks})
 
 
 @require_safe
 def resolution(request, pk):
-    resolution = get_object_or_404(
-        Resolution.objects.select_related("item__meeting__committee", "document"), pk=pk
-    )
-    return render(request, "archive/resolution.html", {"resolution": resolution})
+    return render(request, "archive/resolution.html", queries.resolution_page(pk))
 
 
 @require_safe
 def vote(request, pk):
-    vote = get_object_or_404(Vote.objects.select_related("item__meeting__committee"), pk=pk)
-    return render(request, "archive/vote.html", {"vote": vote})
+    return render(request, "archive/vote.html", queries.vote_page(pk))
 
 
 @require_safe
 def document(request, pk):
-    document = get_object_or_404(Document, pk=pk)
-    return render(request, "archive/document.html", {"document": document})
+    return render(request, "archive/document.html", queries.document_page(pk))
 
 
 @require_safe
@@ -95,3 +100,8 @@ def document_pdf(request, pk):
     response["Content-Disposition"] = f'inline; filename="document-{document.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_safe
+def sitemap(request):
+    return sitemap_view(request, sitemaps=SITEMAPS, template_name="archive/sitemap.xml")

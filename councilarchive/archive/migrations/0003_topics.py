@@ -4,7 +4,150 @@ from django.db import migrations, models
 
 # The starting taxonomy of council business: (name, slug, description, rules).
 # Filled in by the topics work (issue #5); officers edit topics and rules in the admin afterwards.
-TAXONOMY: list[tuple[str, str, str, str]] = []
+# Rules: one per line; see councilarchive/archive/topics.py ("word", "prefix*", "a phrase",
+# "title: word" for titles only, "-word" to exclude).
+TAXONOMY: list[tuple[str, str, str, str]] = [
+    (
+        "Budget and finance",
+        "budget-and-finance",
+        "The budget, council tax, savings, spending, borrowing, treasury management and audit.",
+        "title: budget\ntitle: revenue\ntitle: capital programme\ntitle: treasury management\n"
+        "title: medium term financial\ncouncil tax\nbudget\nsavings\noverspend\nunderspend\n"
+        "revenue support grant\nfinancial monitoring\nmedium term financial plan\n"
+        "capital programme\nborrowing\nreserves\nprecept\nbusiness rates\naudit\n"
+        "title: financial\ntitle: finance",
+    ),
+    (
+        "Children's services and safeguarding",
+        "childrens-services-and-safeguarding",
+        "Children in care, child protection, safeguarding boards, fostering, adoption, young "
+        "people's services and youth justice.",
+        "title: children\ntitle: safeguarding\nsafeguarding children\nchild protection\n"
+        "children in care\nlooked after children\ncare leaver\nfoster*\nadoption\n"
+        "corporate parent*\nchild sexual exploitation\nyouth offending\nearly help\n"
+        "specialist children's services\nLSCB\nKSCB\nunaccompanied asylum seeking children\n"
+        "children's services",
+    ),
+    (
+        "Education and SEND",
+        "education-and-send",
+        "Schools, school places and admissions, special educational needs and disabilities, "
+        "further education and skills for young people.",
+        "title: school\ntitle: education\ntitle: SEND\nschool\npupil\nspecial educational "
+        "needs\nSEND\nEHCP\neducation health and care plan\nacademy\nacademies\nadmissions\n"
+        "school places\nhome to school transport\nOfsted\nearly years\nnurser*\n"
+        "education and young people's services",
+    ),
+    (
+        "Adult social care and health",
+        "adult-social-care-and-health",
+        "Adult social care, care homes, public health, the NHS, health and wellbeing boards and "
+        "mental health.",
+        "title: health\ntitle: social care\ntitle: care home\ntitle: public health\n"
+        "adult social care\nsocial care\ncare home\ndomiciliary care\npublic health\nNHS\n"
+        "clinical commissioning group\nCCG\nhealth and wellbeing\nmental health\ndementia\n"
+        "hospital\ndelayed transfers of care\nsustainability and transformation\n"
+        "integrated care\nGP\nflu\nwinter pressures\nBetter Care Fund",
+    ),
+    (
+        "Transport and highways",
+        "transport-and-highways",
+        "Roads, highways maintenance, local transport plans, buses, rail, parking and road safety.",
+        "title: transport\ntitle: highway\ntitle: road\nhighway\nlocal transport plan\n"
+        "transport\nroad safety\npothole\nbus\nbuses\nrail\nrailway\ncongestion\n"
+        "gridlock\nLower Thames Crossing\nOperation Stack\nlorry park\nparking\nM20\nA2\n"
+        "cycl*\nfootway",
+    ),
+    (
+        "Environment and waste",
+        "environment-and-waste",
+        "Waste and recycling, the countryside, flooding, climate change, energy and air quality.",
+        "title: waste\ntitle: environment\ntitle: flood\nwaste\nrecycl*\nlandfill\n"
+        "household waste\nclimate change\nclimate emergency\ncarbon\nflood*\nair quality\n"
+        "countryside\nbiodiversity\nenergy\nenvironment\nminerals and waste\nrights of way",
+    ),
+    (
+        "Planning and growth",
+        "planning-and-growth",
+        "Planning applications and policy, development, infrastructure and growth frameworks.",
+        "title: planning\ntitle: growth\ntitle: infrastructure\nplanning application\n"
+        "local plan\ngrowth and infrastructure framework\ninfrastructure\ndevelopment "
+        "control\nsection 106\ndeveloper contribution*\ngarden town\nregeneration\n"
+        "planning permission\nplanning policy\ngrowth",
+    ),
+    (
+        "Governance and constitution",
+        "governance-and-constitution",
+        "The constitution, committees and appointments, members' conduct and allowances, "
+        "elections, scrutiny, and the conduct of meetings.",
+        "title: constitution\ntitle: governance\ntitle: appointment*\ntitle: scrutiny\n"
+        "title: standing orders\nconstitution\nstanding orders\ncode of conduct\n"
+        "members' allowances\nscrutiny\ngovernance\nappointment\nelection\n"
+        "policy framework\nexecutive decision\nkey decision\nforward plan\n"
+        "monitoring officer",
+    ),
+    (
+        "Housing",
+        "housing",
+        "Housing supply and need, affordable housing, homelessness and supported housing.",
+        "title: housing\ntitle: homeless*\nhousing\naffordable homes\nhomeless*\n"
+        "supported accommodation\nextra care housing\nrough sleep*\ntemporary accommodation",
+    ),
+    (
+        "Community safety",
+        "community-safety",
+        "Crime and disorder, policing, domestic abuse, trading standards, fire and rescue, "
+        "emergency planning.",
+        "title: community safety\ntitle: crime\ntitle: domestic abuse\ncommunity safety\n"
+        "crime\npolice\npolicing\ndomestic abuse\ndomestic violence\nsexual violence\n"
+        "anti-social behaviour\ntrading standards\nfire and rescue\nemergency planning\n"
+        "resilience\nPrevent\nmodern slavery\ngangs",
+    ),
+    (
+        "Economy and skills",
+        "economy-and-skills",
+        "The local economy, business support, jobs, apprenticeships, adult learning and skills.",
+        "title: economy\ntitle: economic\ntitle: skills\ntitle: employment\neconomic "
+        "development\neconomy\nbusiness support\napprenticeship\nemployment\nskills\n"
+        "jobs\nLocal Enterprise Partnership\nSELEP\ninward investment\nbroadband\n"
+        "tourism\nadult education",
+    ),
+    (
+        "Culture, libraries and communities",
+        "culture-libraries-and-communities",
+        "Libraries, registration, archives, arts, sport, youth and community services and the "
+        "voluntary sector.",
+        "title: libraries\ntitle: culture\ntitle: community\nlibrary\nlibraries\n"
+        "registration\narchives\narts\nheritage\nsport\nyouth service\nvoluntary sector\n"
+        "community wardens\ncommunity services",
+    ),
+    (
+        "Property and assets",
+        "property-and-assets",
+        "The council's land and buildings: disposals, acquisitions and estate management.",
+        "title: property\ntitle: disposal\nproperty\ndisposal\nacquisition\nfreehold\n"
+        "leasehold\nasset management\nestate\nland at",
+    ),
+    (
+        "Workforce and organisation",
+        "workforce-and-organisation",
+        "Staff, pay, recruitment, organisational design, commissioning and contracts, digital "
+        "services and customer services.",
+        "title: workforce\ntitle: pay\ntitle: organisation\ntitle: commissioning\n"
+        "title: contract\nworkforce\npay policy\nrecruitment\nterms and conditions\n"
+        "organisation design\ncommissioning\nprocurement\ncontract award\noutsourc*\n"
+        "digital\ncustomer services\nICT",
+    ),
+    (
+        "Brexit and national policy",
+        "brexit-and-national-policy",
+        "The effect of national government decisions on the council: leaving the European "
+        "Union, government funding settlements, devolution.",
+        "title: Brexit\ntitle: European Union\ntitle: devolution\nBrexit\nEuropean Union\n"
+        "leaving the EU\ndevolution\nlocal government finance settlement\nfair funding\n"
+        "Secretary of State",
+    ),
+]
 
 
 def seed_topics(apps, schema_editor):

@@ -1,0 +1,293 @@
+"""Feeds: an iCalendar file of each committee's meetings, and Atom feeds of new resolutions and
+recorded votes per committee and per councillor. Sitemap sections for every public page.
+
+Feed items are dated by their meeting (midnight, London time): a record ingested late still sorts
+where it happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+
+from councilarchive.archive.models import (
+    Committee,
+    Councillor,
+    CouncillorVote,
+    Meeting,
+    Report,
+    Resolution,
+    Topic,
+    Vote,
+)
+
+FEED_LENGTH = 50
+LONDON = ZoneInfo(settings.TIME_ZONE)
+
+# -- iCalendar (RFC 5545) -------------------------------------------------------------------------
+
+
+def ics_escape(text: str) -> str:
+    """TEXT values: backslash, semicolon, comma and newlines escaped."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def ics_fold(line: str) -> str:
+    """Lines longer than 75 octets are folded: CRLF then a space (never splitting a character)."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode())
+            current = b""
+        current += encoded
+    out.append(current.decode())
+    return "\r\n ".join(out)
+
+
+def ics_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def meeting_event(meeting: Meeting, url: str, stamp: dt.datetime, host: str) -> list[str]:
+    lines = ["BEGIN:VEVENT", f"UID:meeting-{meeting.pk}@{host}", f"DTSTAMP:{ics_utc(stamp)}"]
+    if meeting.time:
+        start = dt.datetime.combine(meeting.date, meeting.time, tzinfo=LONDON)
+        lines.append(f"DTSTART:{ics_utc(start)}")
+    else:
+        # An all-day event when the papers give no time.
+        lines.append(f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}")
+    lines.append(f"SUMMARY:{ics_escape(meeting.committee.name)}")
+    if meeting.venue:
+        lines.append(f"LOCATION:{ics_escape(meeting.venue)}")
+    if meeting.status == Meeting.Status.CANCELLED:
+        lines.append("STATUS:CANCELLED")
+    lines += [f"URL:{url}", f"DESCRIPTION:{ics_escape('Papers and minutes: ' + url)}"]
+    lines.append("END:VEVENT")
+    return lines
+
+
+def committee_calendar(request, slug):
+    """`/committees/<slug>/meetings.ics`: every meeting of the committee as an event."""
+    committee = get_object_or_404(Committee, slug=slug)
+    meetings = Meeting.objects.for_committee(committee).select_related("committee").order_by("date")
+    host = request.get_host().split(":")[0]
+    stamp = timezone.now()
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Council Archive//Meetings//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{ics_escape(committee.name)}",
+    ]
+    for meeting in meetings:
+        url = request.build_absolute_uri(meeting.get_absolute_url())
+        lines += meeting_event(meeting, url, stamp, host)
+    lines.append("END:VCALENDAR")
+    body = "".join(ics_fold(line) + "\r\n" for line in lines)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{committee.slug}.ics"'
+    return response
+
+
+# -- Atom -----------------------------------------------------------------------------------------
+
+
+def meeting_datetime(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time(), tzinfo=LONDON)
+
+
+def resolution_entry(resolution: Resolution) -> dict:
+    meeting = resolution.item.meeting
+    return {
+        "title": f"Resolved: {Truncator(resolution.text).words(16)}",
+        "description": f"{meeting} — {resolution.item.title}\n\n{resolution.text}",
+        "link": resolution.get_absolute_url(),
+        "date": meeting_datetime(meeting.date),
+        "guid": f"resolution-{resolution.pk}",
+    }
+
+
+def vote_entry(vote: Vote, how: str = "") -> dict:
+    meeting = vote.item.meeting
+    counts = f"{vote.count_for or 0} for, {vote.count_against or 0} against"
+    outcome = vote.get_outcome_display() or "Recorded vote"
+    prefix = f"Voted {how}: " if how else f"{outcome} ({counts}): "
+    return {
+        "title": prefix + Truncator(vote.question or vote.item.title).words(14),
+        "description": f"{meeting} — {vote.item.title}. {outcome}, {counts}.",
+        "link": vote.get_absolute_url(),
+        "date": meeting_datetime(meeting.date),
+        "guid": f"vote-{vote.pk}",
+    }
+
+
+class EntryFeed(Feed):
+    """Feed items are dicts built by `resolution_entry` / `vote_entry`."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, entry):
+        return entry["title"]
+
+    def item_description(self, entry):
+        return entry["description"]
+
+    def item_link(self, entry):
+        return entry["link"]
+
+    def item_pubdate(self, entry):
+        return entry["date"]
+
+    def item_guid(self, entry):
+        return entry["guid"]
+
+    item_guid_is_permalink = False
+
+
+def newest(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["date"], e["guid"]), reverse=True)[:FEED_LENGTH]
+
+
+class CommitteeFeed(EntryFeed):
+    """`/committees/<slug>/feed/`: the committee's resolutions and recorded votes."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Committee, slug=slug)
+
+    def title(self, committee):
+        return f"{committee.name}: resolutions and votes"
+
+    def link(self, committee):
+        return committee.get_absolute_url()
+
+    def subtitle(self, committee):
+        return f"New resolutions and recorded votes of {committee.name}."
+
+    def items(self, committee):
+        resolutions = (
+            Resolution.objects.filter(item__meeting__committee=committee)
+            .select_related("item__meeting__committee")
+            .defer("search_vector", "item__search_vector", "item__text")
+            .order_by("-item__meeting__date", "-pk")[:FEED_LENGTH]
+        )
+        votes = (
+            Vote.objects.filter(item__meeting__committee=committee)
+            .select_related("item__meeting__committee")
+            .defer("item__search_vector", "item__text")
+            .order_by("-item__meeting__date", "-pk")[:FEED_LENGTH]
+        )
+        return newest([resolution_entry(r) for r in resolutions] + [vote_entry(v) for v in votes])
+
+
+class CouncillorFeed(EntryFeed):
+    """`/councillors/<slug>/feed/`: how the councillor voted, and the resolutions of the meetings
+    they attended."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Councillor, slug=slug)
+
+    def title(self, councillor):
+        return f"{councillor}: votes and resolutions"
+
+    def link(self, councillor):
+        return councillor.get_absolute_url()
+
+    def subtitle(self, councillor):
+        return f"Recorded votes by {councillor} and resolutions of meetings they attended."
+
+    def items(self, councillor):
+        cast = (
+            CouncillorVote.objects.filter(councillor=councillor)
+            .select_related("vote__item__meeting__committee")
+            .defer("vote__item__search_vector", "vote__item__text")
+            .order_by("-vote__item__meeting__date", "-pk")[:FEED_LENGTH]
+        )
+        resolutions = (
+            Resolution.objects.filter(
+                item__meeting__attendance__councillor=councillor,
+                item__meeting__attendance__role__in=["present", "substitute"],
+            )
+            .select_related("item__meeting__committee")
+            .defer("search_vector", "item__search_vector", "item__text")
+            .order_by("-item__meeting__date", "-pk")[:FEED_LENGTH]
+        )
+        entries = [vote_entry(cv.vote, cv.get_option_display().lower()) for cv in cast]
+        return newest(entries + [resolution_entry(r) for r in resolutions])
+
+
+# -- sitemap --------------------------------------------------------------------------------------
+
+
+class StaticSitemap(Sitemap):
+    def items(self):
+        return ["archive:home", "archive:councillors", "archive:topics"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ModelSitemap(Sitemap):
+    queryset = None
+
+    def items(self):
+        return self.queryset.order_by("pk")
+
+
+class CommitteeSitemap(ModelSitemap):
+    queryset = Committee.objects.only("slug")
+
+
+class MeetingSitemap(ModelSitemap):
+    queryset = Meeting.objects.only("date")
+
+    def lastmod(self, meeting):
+        return meeting.date
+
+
+class CouncillorSitemap(ModelSitemap):
+    queryset = Councillor.objects.only("slug")
+
+
+class TopicSitemap(ModelSitemap):
+    queryset = Topic.objects.only("slug")
+
+
+class ReportSitemap(ModelSitemap):
+    queryset = Report.objects.only("pk")
+
+
+class ResolutionSitemap(ModelSitemap):
+    queryset = Resolution.objects.only("pk")
+
+
+class VoteSitemap(ModelSitemap):
+    queryset = Vote.objects.only("pk")
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "committees": CommitteeSitemap,
+    "meetings": MeetingSitemap,
+    "councillors": CouncillorSitemap,
+    "topics": TopicSitemap,
+    "reports": ReportSitemap,
+    "resolutions": ResolutionSitemap,
+    "votes": VoteSitemap,
+}

@@ -1,0 +1,66 @@
+"""The read-only JSON API over the loaded sample packs."""
+
+import pytest
+
+from councilarchive.archive.models import Councillor, Meeting, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_page_documents_every_endpoint(client):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    for path in ("meetings/", "resolutions/", "votes/", "councillors/"):
+        assert f"/api/{path}" in response.content.decode()
+
+
+def test_meetings_list_is_paginated_and_filterable(client, sample_archive):
+    data = client.get("/api/meetings/").json()
+    assert data["count"] == Meeting.objects.count() > 0
+    assert data["results"][0]["classification"] == "committee-meeting"
+    cabinet = client.get("/api/meetings/", {"committee": "cabinet"}).json()
+    assert cabinet["count"] == Meeting.objects.filter(committee__slug="cabinet").count() > 0
+    assert {m["organization"]["name"] for m in cabinet["results"]} == {"Cabinet"}
+
+
+def test_meeting_detail_lists_its_agenda_in_order(client, sample_archive):
+    meeting = Meeting.objects.filter(items__isnull=False).distinct().first()
+    data = client.get(f"/api/meetings/{meeting.pk}/").json()
+    orders = [entry["order"] for entry in data["agenda"]]
+    assert orders == sorted(orders) and len(orders) == meeting.items.count()
+
+
+def test_vote_lists_each_councillors_vote_with_ocd_options(client, sample_archive):
+    vote = Vote.objects.filter(councillor_votes__isnull=False).distinct().first()
+    data = client.get(f"/api/votes/{vote.pk}/").json()
+    assert {c["option"]: c["value"] for c in data["counts"]} == {
+        "yes": vote.count_for,
+        "no": vote.count_against,
+        "abstain": vote.count_abstain,
+    }
+    assert len(data["votes"]) == vote.councillor_votes.count()
+    assert {v["option"] for v in data["votes"]} <= {"yes", "no", "abstain"}
+    assert data["result"] in {"pass", "fail", None}
+
+
+def test_councillor_detail_has_other_names_and_votes(client, sample_archive):
+    councillor = Councillor.objects.filter(votes__isnull=False).distinct().first()
+    data = client.get(f"/api/councillors/{councillor.slug}/").json()
+    assert data["family_name"] == councillor.surname
+    assert {n["name"] for n in data["other_names"]} == set(
+        councillor.aliases.values_list("printed", flat=True)
+    )
+    assert len(data["votes"]) == councillor.votes.count()
+
+
+def test_bad_parameters_are_a_400_not_a_500(client):
+    response = client.get("/api/meetings/", {"since": "not-a-date", "page": "x"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"since", "page"}
+
+
+def test_lists_run_a_fixed_number_of_queries(client, sample_archive, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/api/votes/")
+    with django_assert_max_num_queries(4):
+        client.get("/api/councillors/")

@@ -1,0 +1,62 @@
+"""iCalendar and Atom feeds, and the sitemap."""
+
+from xml.etree import ElementTree
+
+from councilarchive.archive.feeds import ics_escape, ics_fold
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_ics_fold_splits_long_lines_at_75_octets():
+    line = "LOCATION:" + "Council Chamber, Sessions House, " * 4
+    folded = ics_fold(line)
+    parts = folded.split("\r\n ")
+    assert "".join(parts) == line
+    assert all(len(p.encode()) <= 75 for p in parts)
+
+
+def test_ics_escape_commas_semicolons_newlines():
+    assert ics_escape("Hall, Room 1; West\nWing") == "Hall\\, Room 1\\; West\\nWing"
+
+
+def test_committee_calendar_lists_meetings(client, browse):
+    response = client.get("/committees/browse-fc/meetings.ics", secure=True)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert body.count("BEGIN:VEVENT") == 4
+    # 10.00 on 9 May 2019, London summer time, is 09:00 UTC
+    assert "DTSTART:20190509T090000Z" in body
+    assert "DTSTART;VALUE=DATE:20190214" in body  # no time printed: an all-day event
+    assert "LOCATION:Council Chamber\\, Quillfield Hall" in body
+    assert f"UID:meeting-{browse.may.pk}@" in body
+
+
+def test_committee_atom_feed_has_resolutions_and_votes(client, browse):
+    response = client.get("/committees/browse-fc/feed/", secure=True)
+    feed = ElementTree.fromstring(response.content)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert "Resolved: RESOLVED that the Quillfield bypass business case be approved." in titles
+    assert "Carried (2 for, 1 against): That the Quillfield bypass be approved." in titles
+
+
+def test_councillor_atom_feed_says_how_they_voted(client, browse):
+    response = client.get(f"/councillors/{browse.cobb.slug}/feed/", secure=True)
+    feed = ElementTree.fromstring(response.content)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert "Voted against: That the Quillfield bypass be approved." in titles
+
+
+def test_sitemap_lists_pages(client, browse):
+    response = client.get("/sitemap.xml", secure=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for url in [
+        browse.may.get_absolute_url(),
+        browse.ash.get_absolute_url(),
+        browse.finance.get_absolute_url(),
+        browse.report.get_absolute_url(),
+        "/councillors/",
+    ]:
+        assert f"{url}</loc>" in body
+    ElementTree.fromstring(response.content)  # well-formed

@@ -1,0 +1,108 @@
+"""The meeting page: everything recorded about a meeting, in agenda order, linked to the PDF."""
+
+import re
+
+from django.urls import reverse
+
+from tests.browse.conftest import SCRIPT
+
+
+def get(client, meeting):
+    response = client.get(reverse("archive:meeting", args=[meeting.pk]), secure=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html, heading_id):
+    """The HTML of the <section> labelled by `heading_id`."""
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_meeting_shows_date_time_venue_and_one_h1(client, browse):
+    html = get(client, browse.may)
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert "Thursday 9 May 2019" in html
+    assert "10.00 a.m." in html
+    assert "Council Chamber, Quillfield Hall" in html
+
+
+def test_items_in_agenda_order_with_pdf_page_ranges(client, browse):
+    html = get(client, browse.may)
+    assert html.index("Apologies and Substitutes") < html.index("Quillfield Bypass: Business")
+    pdf = reverse("archive:document_pdf", args=[browse.pack.pk])
+    assert f'href="{pdf}#page=7">PDF page 7–16' in html
+    assert "Pack pages 7-16." in html
+
+
+def test_resolution_with_reason_and_link_to_its_page(client, browse):
+    html = get(client, browse.may)
+    assert "RESOLVED that the Quillfield bypass business case be approved." in html
+    assert "<strong>Reason:</strong> To relieve congestion in Quillfield town centre." in html
+    assert reverse("archive:resolution", args=[browse.resolution.pk]) in html
+
+
+def test_recorded_vote_lists_every_name_by_side_with_outcome(client, browse):
+    html = get(client, browse.may)
+    vote = section(html, f"vote-{browse.vote.pk}-heading")
+    groups = re.findall(r'class="vote-group vote-(\w+)">(.*?)</div>', vote, re.S)
+    names = {option: re.findall(r'<a href="[^"]+">([^<]+)</a>', body) for option, body in groups}
+    assert names["for"] == ["Mr Peregrine Ashcombe", "Mrs Rowena Birchwood"]
+    assert names["against"] == ["Miss Tamsin Cobbleigh"]
+    assert names["abstain"] == ["Mr Xavier &lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert "Carried" in vote
+    assert "For 2, against 1, abstained 1." in vote
+
+
+def test_attendance_groups_present_substitutes_and_apologies(client, browse):
+    html = get(client, browse.may)
+    attendance = section(html, "attendance-heading")
+    assert "Present (3)" in attendance
+    assert "Mr Peregrine Ashcombe</a> (Chairman)" in attendance
+    assert re.search(r"Substitutes \(1\).*Cobbleigh</a> for <a[^>]*>Dr Evander Dunnock", attendance)
+    assert re.search(r"Apologies \(1\).*Dr Evander Dunnock", attendance, re.S)
+
+
+def test_declaration_shown_on_its_item(client, browse):
+    html = get(client, browse.may)
+    item = html[html.index(f'id="item-{browse.bypass.pk}"') :]
+    assert "Mrs Birchwood</a> (item 7): Her husband owns land beside the bypass route." in item
+
+
+def test_report_considered_with_header_fields_and_summary(client, browse):
+    html = get(client, browse.may)
+    report = section(html, f"report-{browse.report.pk}-heading")
+    for field, value in [
+        ("From", "Corporate Director, Growth and Roads"),
+        ("To", "Full Council – 9 May 2019"),
+        ("Classification", "Unrestricted"),
+        ("Past pathway", "Cabinet, 1 April 2019"),
+        ("Electoral division", "Quillfield North"),
+    ]:
+        assert f"<dt>{field}</dt><dd>{value}</dd>" in report
+    assert "The bypass business case." in report
+
+
+def test_previous_and_next_meetings_of_the_committee(client, browse):
+    html = get(client, browse.may)
+    assert f'rel="prev" href="/meetings/{browse.earlier.pk}/"' in html
+    assert f'rel="next" href="/meetings/{browse.later.pk}/"' in html
+    assert f"/meetings/{browse.april.pk}/" not in html.split("Agenda and minutes")[0]
+
+
+def test_same_matter_linked_both_ways_across_meetings(client, browse):
+    full_council = get(client, browse.may)
+    assert f'href="/meetings/{browse.april.pk}/#item-{browse.cab_item.pk}"' in full_council
+    cabinet = get(client, browse.april)
+    assert f'href="/meetings/{browse.may.pk}/#item-{browse.bypass.pk}"' in cabinet
+    assert "This matter at other meetings" in cabinet
+
+
+def test_minute_text_is_escaped(client, browse):
+    html = get(client, browse.may)
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b&gt;stop&lt;/b&gt;" in html
+
+
+def test_unknown_meeting_is_404(client, db):
+    assert client.get("/meetings/999999/", secure=True).status_code == 404

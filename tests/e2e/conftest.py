@@ -1,0 +1,47 @@
+"""What every browser test needs: Playwright driving Debian's chromium, headless, no sandbox.
+
+Needs Playwright for Python (a dev dependency) and Debian's chromium at /usr/bin/chromium
+(`apt-get install chromium`; browsers are never downloaded with `playwright install`). Each missing
+piece skips the browser tests with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags keep chromium off the network (this machine's network is closed) and out of a sandbox
+# that needs user namespaces.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless chromium for one test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (.venv/bin/pip install playwright)")
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # (fixtures, assertions) are ordinary synchronous calls, so Django's async guard is switched off.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
