@@ -158,6 +158,15 @@ TASKS = {
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 200 * 1024 * 1024)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 3000)
 COUNCIL_NAME = env("COUNCIL_NAME", "Kent County Council")
+# A job running longer than this is taken as a killed worker's and re-queued (or failed after the
+# last attempt) by `manage.py recover_stale`, which `make run` and docker-compose run at start.
+INGEST_STALE_MINUTES = env_int("INGEST_STALE_MINUTES", 30)
+INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
+
+# Admin (issue #6): failed logins per username+address before a lockout, and its length.
+ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+ADMIN_STATUS_REFRESH_SECONDS = env_int("ADMIN_STATUS_REFRESH_SECONDS", 3)
 
 # Security: HTTPS-ready; SECURE_* default on when DEBUG is off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))

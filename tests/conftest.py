@@ -7,3 +7,42 @@ PACKS = REPO / "fixtures" / "packs"
 SEEDS = REPO / "fixtures" / "seeds"
 PAGE_DUMPS = REPO / "fixtures" / "text"
 EXTERNAL = REPO.parent / "shared" / "external"
+
+import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: their live server flushes the database when it stops."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
+@pytest.fixture(scope="session")
+def parsed_packs():
+    """Each sample pack extracted and parsed once per test session: {file name: (path, pages, pack)}."""
+    from councilarchive.ingest.extract import extract
+    from councilarchive.ingest.parse import parse
+
+    packs = {}
+    for path in sorted(PACKS.glob("*.pdf")):
+        pages = extract(path)
+        packs[path.name] = (path, pages, parse(pages))
+    return packs
+
+
+@pytest.fixture(scope="session")
+def sample_archive(django_db_setup, django_db_blocker, parsed_packs):
+    """The five sample packs loaded into the test database (committed), shared by all tests.
+
+    Tests that change data use `db` (rolled back), so the archive stays as loaded."""
+    from councilarchive.archive.models import Document
+    from councilarchive.ingest.load import load
+    from councilarchive.ingest.pipeline import store
+
+    with django_db_blocker.unblock():
+        documents = {}
+        for name, (path, pages, pack) in parsed_packs.items():
+            document, created = store(path)
+            if created or document.status != Document.Status.LOADED:
+                load(pack, document, pages)
+            documents[name] = document
+    return documents

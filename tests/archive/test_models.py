@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def doc(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    council = Council.objects.create(name="Kent County Council")
+    council = Council.objects.create(name="Model Test Borough Council", slug="model-test-borough")
     document = Document(council=council, sha256="a" * 64, original_name="pack.pdf")
     document.file.save("ignored.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     document.save()

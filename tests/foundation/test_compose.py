@@ -25,6 +25,7 @@ def test_compose_runs_postgres_web_worker_and_keeps_media_on_a_volume():
     services = spec["services"]
     assert services["db"]["image"].startswith("postgres")
     assert "gunicorn" in services["web"]["command"]
-    assert services["worker"]["command"][-1] == "db_worker"
+    worker = " ".join(services["worker"]["command"])
+    assert "recover_stale" in worker and worker.endswith("manage.py db_worker")
     assert "media:/data/media" in services["web"]["volumes"]
     assert "media" in spec["volumes"]

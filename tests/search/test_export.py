@@ -16,7 +16,7 @@ def body(response):
 
 
 def test_csv_has_every_matching_row_with_filters(client, archive, many_pages):
-    response = client.get("/search/export.csv", {"q": "school run", "sort": "oldest"})
+    response = client.get("/search/export.csv", {"q": "oakwood school run", "sort": "oldest"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert len(rows) == 45  # more than one results page
@@ -34,9 +34,9 @@ def test_csv_resolution_rows_carry_the_citation(client, archive):
 
 
 def test_json_export_lists_results_with_plain_snippets(client, archive):
-    response = client.get("/search/export.json", {"q": "respondent", "committee": "cabinet"})
+    response = client.get("/search/export.json", {"q": "respondent oakwood", "committee": "cabinet"})
     data = json.loads(body(response))
-    assert data["query"] == "respondent" and data["count"] == 2
+    assert data["query"] == "respondent oakwood" and data["count"] == 2
     assert {r["kind"] for r in data["results"]} == {"report", "page"}
     snippet = next(r["snippet"] for r in data["results"] if r["kind"] == "page")
     assert "<script>alert(1)</script>" in snippet and "\x02" not in snippet
