@@ -126,9 +126,12 @@ def topics_for(record, compiled: dict[int, list[Rule]]) -> list[int]:
 
 
 @transaction.atomic
-def assign_topics(topics: Iterable[Topic] | None = None, batch: int = 500) -> dict[str, int]:
+def assign_topics(
+    topics: Iterable[Topic] | None = None, batch: int = 500, documents=None
+) -> dict[str, int]:
     """Recompute the topics of every item, report and resolution from the rules of `topics`
-    (default: all). Returns how many assignments of each kind were made."""
+    (default: all); with `documents`, only the records parsed from those documents (what an
+    ingest does for the file it has just loaded). Returns how many assignments of each kind."""
     topics = list(Topic.objects.all() if topics is None else topics)
     compiled = {t.pk: parse_rules(t.rules) for t in topics}
     compiled = {pk: rules for pk, rules in compiled.items() if rules}
@@ -137,9 +140,13 @@ def assign_topics(topics: Iterable[Topic] | None = None, batch: int = 500) -> di
     for model, (title_fields, body_fields) in FIELDS.items():
         through = model.topics.through
         owner = f"{model._meta.model_name}_id"
-        through.objects.filter(topic_id__in=topic_ids).delete()
-        rows = []
         records = model.objects.only(*title_fields, *body_fields).order_by("pk")
+        stale = through.objects.filter(topic_id__in=topic_ids)
+        if documents is not None:
+            records = records.filter(document__in=documents)
+            stale = stale.filter(**{f"{owner}__in": records.values("pk")})
+        stale.delete()
+        rows = []
         for record in records.iterator(chunk_size=batch):
             for topic_id in topics_for(record, compiled):
                 rows.append(through(**{owner: record.pk, "topic_id": topic_id}))

@@ -102,3 +102,11 @@ def test_assign_topics_command_recomputes_after_rules_change(browse):
     filed = set(browse.finance.items.all())
     assert browse.apologies in filed and browse.bypass not in filed
     assert browse.report not in browse.finance.reports.all()
+
+
+def test_assign_topics_for_one_document_leaves_other_documents_alone(browse):
+    """What an ingest does for the file it has just loaded: only that file's records change."""
+    browse.finance.items.clear()
+    counts = assign_topics([browse.finance], documents=[browse.cab_item.document])
+    assert set(browse.finance.items.all()) == {browse.cab_item}
+    assert counts["items"] == 1
