@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve worker test lint format bench bench-ingest bench-search stop-db clean
+.PHONY: install run serve worker test lint format bench bench-ingest bench-search stop-db clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,6 @@ $(AXE):
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) ingest fixtures/packs
-	DEBUG=1 $(MANAGE) assign_topics
 	DEBUG=1 $(MANAGE) recover_stale --minutes 0
 	DEBUG=1 $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -64,3 +63,9 @@ clean:
 PAGES ?= 100000
 bench-search: install
 	$(PY) bench/bench_search.py --pages $(PAGES)
+
+# PDF fuzzing at length (a bounded run is part of `make test`): FUZZ_COUNT mutated sample-pack PDFs
+# through extract + parse under a time and memory limit; prints inputs tried, crashes, timeouts.
+FUZZ_COUNT ?= 1000
+fuzz: install
+	FUZZ_COUNT=$(FUZZ_COUNT) $(PY) -m tests.fuzz.run_fuzz

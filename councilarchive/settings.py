@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "councilarchive.lib.security.ContentSecurityPolicyMiddleware",
+    "councilarchive.lib.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "councilarchive.urls"
@@ -177,8 +179,38 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", "same-origin")
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# councilarchive.lib.security: no inline script anywhere; inline styles are allowed (the admin
+# uses style attributes). frame-ancestors 'none' is the CSP form of X_FRAME_OPTIONS = DENY.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Shared by every web process (rate limits, login throttle): a table in the archive's own
+# database, created by migration archive 0006. CACHE_LOCATION names the table.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env("CACHE_LOCATION", "councilarchive_cache"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100000)},
+    }
+}
+# Requests per client address: "count/seconds" ("0" = no limit); off under pytest unless a test
+# turns it on. Counted in the shared database cache above.
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", not TESTING)
+RATE_LIMITS = {
+    "search": env("RATE_LIMIT_SEARCH", "120/60"),  # /search/, /search/resolutions/, /api/
+    "export": env("RATE_LIMIT_EXPORT", "20/60"),  # /search/export.csv|.json, /search/feed/
+}
+# Behind a reverse proxy the client is the last X-Forwarded-For address (only if the proxy sets it)
+RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False)
 
 LOGGING = {
     "version": 1,

@@ -431,7 +431,7 @@ def _login_keys(request) -> list[str]:
 
 def throttled(login_view):
     """Refuse admin log-ins from an address or for a username after too many failures, for a
-    while (counted in the cache: use a shared cache, e.g. the database, with several processes)."""
+    while (counted in the database cache, which every web process shares)."""
 
     def login(request, extra_context=None):
         if request.method != "POST":

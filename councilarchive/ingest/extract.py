@@ -6,6 +6,11 @@ the pages come back in order and `progress(done, total)` is called as each chunk
 The page count is read first (cheap: the page tree only), so `max_pages` is enforced before any
 layout analysis. Every failure becomes an IngestError with a one-line message, whichever path.
 
+Every pdfminer call runs in a child process with a memory limit (RLIMIT_AS) and under a
+wall-clock limit, so a hostile or broken file (a decompression bomb, an object that refers to
+itself, which sends pdfminer round in circles) ends in TooLarge instead of a hung or killed worker.
+The limits were found by fuzzing (tests/fuzz).
+
 Dump the page text of a PDF (pages joined by form feeds, with a trailing one), as used for the
 parser fixtures in fixtures/text/:
 
@@ -17,9 +22,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import multiprocessing
 import os
+import resource
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -55,10 +63,33 @@ PDF_MAGIC = b"%PDF-"
 PARALLEL_MIN_PAGES = 20  # below this, starting worker processes costs more than it saves
 CHUNKS_PER_WORKER = 4  # several chunks per worker: balances uneven pages, more progress calls
 MIN_CHUNK_PAGES = 4
+# Children start from a forkserver (a clean process with pdfminer preloaded), not as forks of the
+# caller: a forked child would inherit the caller's open database connection and its threads.
+CHILD_CONTEXT = multiprocessing.get_context("forkserver")
+CHILD_CONTEXT.set_forkserver_preload(["__main__", __name__])
+
+
+def _own_forkserver_after_fork() -> None:
+    """A process forked after the forkserver started (a forking worker, a test harness) must
+    start its own: the inherited one is not its child (waitpid on it raises ChildProcessError)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+
+
+os.register_at_fork(after_in_child=_own_forkserver_after_fork)
 
 Progress = Callable[[int, int], None]
 
 ENCRYPTED_MESSAGE = "The PDF is password-protected; upload an unprotected copy."
+
+# Limits for each child process. A real page takes ~0.15 s and well under 100 MB; the limits only
+# stop files built (or broken) to consume the machine. Callers may pass tighter ones.
+MEMORY_LIMIT_MB = 2048  # address space a child may add to what it starts with
+COUNT_TIME_LIMIT = 60.0  # seconds to read the page tree
+TIME_LIMIT_BASE = 60.0  # seconds for the text of a file ...
+TIME_LIMIT_PER_PAGE = 5.0  # ... plus this per page
 
 
 def check_file(path: str | Path, max_bytes: int | None = None) -> None:
@@ -107,6 +138,95 @@ def _page_text(layout) -> str:
     return "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
 
 
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    """In a child process: cap its address space (an allocation past it raises MemoryError)."""
+    if memory_mb:
+        limit = _vm_size() + memory_mb * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _too_slow(seconds: float) -> TooLarge:
+    return TooLarge(
+        f"Reading the PDF took longer than the limit of {seconds:.0f} s; "
+        "it may be damaged or built to overload the server."
+    )
+
+
+def _child_main(conn, memory_mb: int | None, fn, args) -> None:
+    """Run fn(*args, send) in the child: each send(x) goes to the parent as ("item", x), then
+    ("done", result) or ("error", IngestError)."""
+    try:
+        _limit_memory(memory_mb)
+        with pdf_errors():
+            result = fn(*args, lambda item: conn.send(("item", item)))
+        conn.send(("done", result))
+    except IngestError as exc:
+        conn.send(("error", type(exc), str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - the parent reports it as one line
+        conn.send(("error", CorruptPDF, f"The PDF cannot be read ({type(exc).__name__})."))
+    finally:
+        conn.close()
+
+
+def _in_child(fn, *args, time_limit: float, memory_mb: int | None, on_item=None):
+    """fn(*args, send) in a forked child under the limits; items it sends go to on_item."""
+    ctx = CHILD_CONTEXT
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child_main, args=(child, memory_mb, fn, args))
+    process.start()
+    child.close()
+    deadline = time.monotonic() + time_limit
+    try:
+        while True:
+            if not parent.poll(max(0.0, deadline - time.monotonic())):
+                raise _too_slow(time_limit)
+            try:
+                message = parent.recv()
+            except EOFError:
+                raise TooLarge(
+                    "Reading the PDF stopped unexpectedly (it ran out of memory or crashed the "
+                    "reader); it may be damaged or built to overload the server."
+                ) from None
+            if message[0] == "item":
+                if on_item:
+                    on_item(message[1])
+            elif message[0] == "done":
+                return message[1]
+            else:
+                raise message[1](message[2])
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        parent.close()
+
+
+def _count_in_child(path: str, send) -> int:
+    return page_count(path)
+
+
+def _serial_in_child(path: str, send) -> int:
+    count = 0
+    for layout in extract_pages(path, laparams=LAPARAMS):
+        send(_page_text(layout))
+        count += 1
+    return count
+
+
 def _extract_numbers(path: str, page_numbers: list[int]) -> list[str]:
     """The text of the given 0-based pages, in order (run in a worker process)."""
     with pdf_errors():
@@ -124,32 +244,54 @@ def _chunks(total: int, workers: int) -> list[list[int]]:
     return [list(range(start, min(start + size, total))) for start in range(0, total, size)]
 
 
-def _extract_serial(path: str, total: int, progress: Progress | None) -> list[str]:
+def _extract_serial(
+    path: str, total: int, progress: Progress | None, time_limit: float, memory_mb: int | None
+) -> list[str]:
+    """One child process, its pages streamed back (progress per page; the callback's errors
+    propagate as they are)."""
     texts: list[str] = []
-    with pdf_errors():
-        layouts = extract_pages(path, laparams=LAPARAMS)
-    while True:
-        with pdf_errors():  # only pdfminer's errors: the progress callback's propagate as they are
-            layout = next(layouts, None)
-            if layout is None:
-                break
-            texts.append(_page_text(layout))
+
+    def on_page(text: str) -> None:
+        texts.append(text)
         if progress:
             progress(len(texts), total)
+
+    _in_child(_serial_in_child, path, time_limit=time_limit, memory_mb=memory_mb, on_item=on_page)
     if len(texts) != total:
         raise CorruptPDF("The PDF is damaged: some of its pages cannot be read.")
     return texts
 
 
-def _extract_parallel(path: str, total: int, workers: int, progress: Progress | None) -> list[str]:
+def _extract_parallel(
+    path: str,
+    total: int,
+    workers: int,
+    progress: Progress | None,
+    time_limit: float,
+    memory_mb: int | None,
+) -> list[str]:
     chunks = _chunks(total, workers)
     results: dict[int, list[str]] = {}
     done = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+    deadline = time.monotonic() + time_limit
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=CHILD_CONTEXT,
+        initializer=_limit_memory,
+        initargs=(memory_mb,),
+    ) as pool:
         pending = {pool.submit(_extract_numbers, path, chunk): i for i, chunk in enumerate(chunks)}
         try:
             while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(
+                    pending,
+                    timeout=max(0.0, deadline - time.monotonic()),
+                    return_when=FIRST_COMPLETED,
+                )
+                if not finished:
+                    for process in list(getattr(pool, "_processes", {}).values()):
+                        process.kill()  # a worker stuck in pdfminer does not see a cancel
+                    raise _too_slow(time_limit)
                 for future in finished:
                     index = pending.pop(future)
                     results[index] = future.result()  # re-raises the worker's IngestError
@@ -170,9 +312,13 @@ def extract(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    time_limit: float | None = None,
+    memory_mb: int | None = MEMORY_LIMIT_MB,
 ) -> list[PageText]:
     """The text of every page, numbered from 1. `workers` defaults to the number of cores;
-    files of fewer than PARALLEL_MIN_PAGES pages (or workers=1) are extracted in-process.
+    files of fewer than PARALLEL_MIN_PAGES pages (or workers=1) are extracted by one child.
+    `time_limit` (seconds, after the page count) defaults to TIME_LIMIT_BASE plus
+    TIME_LIMIT_PER_PAGE per page; `memory_mb` caps each child (None: no cap).
     When the same content was handed to `prefetch`, its result (or its error) is returned."""
     if _PREFETCHED:
         with _PREFETCH_LOCK:
@@ -183,7 +329,13 @@ def extract(
                 progress(len(pages), len(pages))
             return pages
     return _extract_now(
-        path, max_pages=max_pages, max_bytes=max_bytes, progress=progress, workers=workers
+        path,
+        max_pages=max_pages,
+        max_bytes=max_bytes,
+        progress=progress,
+        workers=workers,
+        time_limit=time_limit,
+        memory_mb=memory_mb,
     )
 
 
@@ -228,23 +380,32 @@ def _extract_now(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    time_limit: float | None = None,
+    memory_mb: int | None = MEMORY_LIMIT_MB,
 ) -> list[PageText]:
     check_file(path, max_bytes)
-    total = page_count(path)
+    total = _in_child(
+        _count_in_child,
+        str(path),
+        time_limit=min(COUNT_TIME_LIMIT, time_limit or COUNT_TIME_LIMIT),
+        memory_mb=memory_mb,
+    )
     if total == 0:
         raise EmptyPDF("The PDF has no pages.")
     if max_pages is not None and total > max_pages:
         raise TooLarge(f"The PDF has {total} pages, over the limit of {max_pages}.")
     workers = workers or os.cpu_count() or 1
+    if time_limit is None:
+        time_limit = TIME_LIMIT_BASE + TIME_LIMIT_PER_PAGE * total
     if workers > 1 and total > PARALLEL_MIN_PAGES:
         try:
-            texts = _extract_parallel(str(path), total, workers, progress)
+            texts = _extract_parallel(str(path), total, workers, progress, time_limit, memory_mb)
         except BrokenProcessPool as exc:
             raise IngestError(
                 "Extracting the PDF stopped unexpectedly (a worker process died); try again."
             ) from exc
     else:
-        texts = _extract_serial(str(path), total, progress)
+        texts = _extract_serial(str(path), total, progress, time_limit, memory_mb)
     return [PageText(number=n, text=t) for n, t in enumerate(texts, start=1)]
 
 

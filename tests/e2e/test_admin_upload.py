@@ -16,13 +16,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
-from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import PACKS, REPO
+from tests.conftest import PACKS
+from tests.processes import database_url, start_worker, wait_for
 
 VOTES_PACK = PACKS / "000_44206e63360eab18.pdf"  # County Council pack: recorded votes
 LARGEST_PACK = PACKS / "001_89a7eb97841dfc38.pdf"  # 115 pages, the largest sample
@@ -40,18 +39,6 @@ def browser(chromium):
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def database_url() -> str:
-    """A URL for the database this test process is using (the test database)."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    host = quote(s["HOST"] or "localhost", safe="")
-    auth = quote(s["USER"] or "", safe="")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgresql://{auth}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def worker_env(media) -> dict:
@@ -220,28 +207,6 @@ def test_largest_pack_upload_to_loaded_time(page, worker):
     )
     assert document.status == Document.Status.LOADED
     assert document.page_count == 115 and document.counts["items"] > 0
-
-
-def start_worker(env, log):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
-        + ["--no-startup-delay"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: the worker and its extraction pool
-    )
-
-
-def wait_for(check, timeout_s):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout_s}s")
 
 
 @pytest.mark.slow

@@ -34,7 +34,12 @@ def browser(chromium):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1100, "height": 900},
+        # axe-core is injected as a script; the site's CSP (tested in tests/security) forbids that.
+        bypass_csp=True,
+    )
     page = context.new_page()
     yield page
     context.close()

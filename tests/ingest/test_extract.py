@@ -101,7 +101,12 @@ def test_blank_pages_over_the_threshold_come_back_in_order(tmp_path):
 def test_a_page_missing_in_a_worker_is_a_corrupt_pdf_in_the_parallel_path(tmp_path, monkeypatch):
     # the page tree says 30 pages, the file has 25: the last chunk's worker finds too few
     path = write(tmp_path, "short.pdf", blank_pdf(25))
-    monkeypatch.setattr(extract_module, "page_count", lambda _path: 30)
+    real = extract_module._in_child
+
+    def count_says_30(fn, *args, **limits):  # the count runs in a child: patch its result here
+        return 30 if fn is extract_module._count_in_child else real(fn, *args, **limits)
+
+    monkeypatch.setattr(extract_module, "_in_child", count_says_30)
     message = one_line_error(CorruptPDF, path, workers=2)
     assert "damaged" in message
 

@@ -97,15 +97,17 @@ APOLOGIES_FROM = re.compile(
     re.IGNORECASE,
 )
 # "Mr Gary Cooke submitted his apologies for the meeting."
+# (A name starts a word: without the look-behind a long capitalised word is tried from each of
+# its letters, quadratic time on a giant line, found by tests/fuzz/test_text_fuzz.py.)
 SUBMITTED = re.compile(
-    r"(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}[A-Z][\w'’-]+)(?:\s+\([^)]*\))?\s+"
+    r"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}[A-Z][\w'’-]+)(?:\s+\([^)]*\))?\s+"
     r"(?:submitted|sent|gave)\s+(?:his|her|their)\s+apologies"
 )
 # "who were substituted by Mrs Marsh, Deputy Cabinet Member for Social Care and Mrs Crabtree, …"
 SUBSTITUTED_BY = re.compile(r"substituted\s+by\s+(?P<names>.+?)(?=\.\s|\.$|$)")
 # "Faiza Khan – Sam Bennett attending" (Canterbury)
-ATTENDING_FOR = re.compile(
-    r"(?P<absent>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+[–-]\s+"
+ATTENDING_FOR = re.compile(  # (a name starts a word: see SUBMITTED)
+    r"(?<![\w'’-])(?P<absent>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+[–-]\s+"
     r"(?P<sub>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+attending\b"
 )
 APOLOGY_TITLE = re.compile(r"apolog", re.IGNORECASE)
