@@ -2,7 +2,16 @@
 
 `load(pack, document)` replaces whatever that document contributed before (so `--force` and a
 re-parse are clean) and touches nothing another document contributed. Records an officer has
-edited (`edited=True`) are kept, and the re-parsed version of them is not written over them.
+edited (`edited=True`) are kept: the re-parsed record matching one (same meeting and minute
+number, position or title; same resolution number; same vote) is not created again, and where
+the papers say something else the officer's value stays and the difference is listed in the
+document's problems (see corrections.py).
+
+The officer's upload choices are hints: the committee chosen for the pack is used for the pack's
+own meeting (the agenda's, or the minutes' when there is no agenda) whatever body the papers
+name, and the meeting date given is used when the papers have none. Other boards' minutes
+appended to a pack keep their own committee. Finally the items are linked with the same matter at
+other meetings (related.py).
 """
 
 from __future__ import annotations
@@ -29,8 +38,11 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
+from councilarchive.archive.topics import assign_topics
+from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex
 from councilarchive.ingest.parse import model as parsed
+from councilarchive.ingest.related import link_related
 
 SMALL_WORDS = {"and", "of", "for", "the", "to", "in", "on", "with"}
 
@@ -54,12 +66,18 @@ def full_council_name(council: Council) -> str:
     return "Full Council"
 
 
-def get_committee(council: Council, body: str) -> Committee | None:
+def committee_label(council: Council, body: str) -> str:
+    """The committee name a printed body stands for ('' for none)."""
     name = committee_name(body or "")
-    if not name:
-        return None
     if name.lower() in {council.name.lower(), f"the {council.name.lower()}"}:
         name = full_council_name(council)
+    return name
+
+
+def get_committee(council: Council, body: str) -> Committee | None:
+    name = committee_label(council, body)
+    if not name:
+        return None
     committee, _ = Committee.objects.get_or_create(
         council=council, slug=slugify(name)[:200], defaults={"name": name}
     )
@@ -82,11 +100,24 @@ class LoadResult:
 
 
 class _Loader:
-    def __init__(self, pack: parsed.Pack, document: Document, committee: Committee | None):
+    def __init__(
+        self,
+        pack: parsed.Pack,
+        document: Document,
+        committee: Committee | None,
+        kept: Corrections,
+    ):
         self.pack = pack
         self.document = document
         self.council = document.council
         self.committee = committee
+        self.kept = kept
+        self.hints: list[str] = []
+        self.date_hint = document.meeting_date_hint
+        own = pack.agenda.body if pack.agenda is not None else ""
+        if not own and pack.minutes:
+            own = pack.minutes[0].body
+        self.own_body = slugify(committee_label(self.council, own))
         self.people = CouncillorIndex(self.council)
         self.meetings: set[int] = set()
         self.counts = dict(
@@ -101,22 +132,46 @@ class _Loader:
         )
 
     # -- meetings -------------------------------------------------------------------------
-    def meeting(self, body: str, date, time=None, venue="", held=False) -> Meeting | None:
+    def committee_for(self, body: str) -> Committee | None:
+        """The officer's committee for the pack's own body (or an unnamed one), else the body's."""
+        label = slugify(committee_label(self.council, body))
+        if self.committee is not None and (not label or label == self.own_body):
+            return self.committee
+        return get_committee(self.council, body) or self.committee
+
+    def meeting(
+        self, body: str, date, time=None, venue="", held=False, titles=(), own=False
+    ) -> Meeting | None:
+        if own and self.date_hint is not None:
+            if date is None:
+                date = self.date_hint
+            elif date != self.date_hint:
+                self.hints.append(
+                    f"The meeting date given at upload ({self.date_hint:%-d %B %Y}) differs "
+                    f"from the papers' ({date:%-d %B %Y}); the papers' date is used."
+                )
         if date is None:
             return None
-        committee = get_committee(self.council, body) or self.committee
+        committee = self.committee_for(body)
         if committee is None:
             return None
-        meeting, created = Meeting.objects.get_or_create(
-            committee=committee,
-            date=date,
-            defaults={
-                "time": time,
-                "venue": venue[:500],
-                "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
-            },
-        )
-        if not created and not meeting.edited:
+        existing = Meeting.objects.filter(committee=committee, date=date).first()
+        corrected = self.kept.meeting(committee, date, titles, existing)
+        meeting, created = corrected or existing, False
+        if meeting is None:
+            meeting, created = (
+                Meeting.objects.create(
+                    committee=committee,
+                    date=date,
+                    time=time,
+                    venue=venue[:500],
+                    status=Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
+                ),
+                True,
+            )
+        if meeting.edited:
+            self.kept.check_meeting(meeting, time, venue[:500])
+        elif not created:
             changed = []
             if time and not meeting.time:
                 meeting.time, changed = time, [*changed, "time"]
@@ -139,69 +194,85 @@ class _Loader:
         )
         self.counts["pages"] = len(self.pages)
         agenda_items: dict[str, Item] = {}
-        agenda_meeting = None
+        own_meeting = None
         if self.pack.agenda is not None:
-            agenda_meeting, agenda_items = self.agenda(self.pack.agenda)
-        for minutes in self.pack.minutes:
-            self.minutes(minutes)
+            own_meeting, agenda_items = self.agenda(self.pack.agenda)
+        for i, minutes in enumerate(self.pack.minutes):
+            meeting = self.minutes(minutes, own=self.pack.agenda is None and i == 0)
+            own_meeting = own_meeting or (meeting if self.pack.agenda is None else None)
+        if own_meeting is None and self.pack.reports and not self.pack.minutes:
+            # A standalone report: the meeting the officer named at upload, if any.
+            own_meeting = self.meeting("", None, own=True)
         for report in self.pack.reports:
-            self.report(report, agenda_meeting, agenda_items)
+            self.report(report, own_meeting, agenda_items)
 
     def agenda(self, agenda: parsed.Agenda):
-        meeting = self.meeting(agenda.body, agenda.date, agenda.time, agenda.venue)
+        meeting = self.meeting(
+            agenda.body,
+            agenda.date,
+            agenda.time,
+            agenda.venue,
+            titles=[a.title for a in agenda.items],
+            own=True,
+        )
         items: dict[str, Item] = {}
         if meeting is None:
             return None, items
         for position, a in enumerate(agenda.items):
             start, end = _page_range(a.pages)
-            item = Item.objects.create(
-                meeting=meeting,
-                document=self.document,
-                position=position,
-                number=a.number[:20],
-                title=a.title[:1000] or f"Item {a.number}",
-                text=a.description,
-                pack_pages=(a.pages or "")[:30],
-                page_start=start or a.page,
-                page_end=end or a.page,
-            )
+            title = a.title[:1000] or f"Item {a.number}"
+            item = self.kept.item(meeting, minute=False, number=a.number, title=title)
+            if item is not None:
+                self.kept.check_item(item, {"number": a.number[:20], "title": title})
+            else:
+                item = Item.objects.create(
+                    meeting=meeting,
+                    document=self.document,
+                    position=position,
+                    number=a.number[:20],
+                    title=title,
+                    text=a.description,
+                    pack_pages=(a.pages or "")[:30],
+                    page_start=start or a.page,
+                    page_end=end or a.page,
+                )
             items[a.number] = item
             self.counts["items"] += 1
         return meeting, items
 
-    def minutes(self, minutes: parsed.Minutes) -> None:
-        meeting = self.meeting(minutes.body, minutes.date, minutes.time, minutes.venue, held=True)
+    def minutes(self, minutes: parsed.Minutes, own: bool = False) -> Meeting | None:
+        meeting = self.meeting(
+            minutes.body,
+            minutes.date,
+            minutes.time,
+            minutes.venue,
+            held=True,
+            titles=[m.title for m in minutes.items],
+            own=own,
+        )
         if meeting is None:
-            return
+            return None
         self.attendance(meeting, minutes)
         declared: set[tuple[str, str]] = set()
         for position, m in enumerate(minutes.items):
-            item = Item.objects.create(
-                meeting=meeting,
-                document=self.document,
-                position=1000 + position,
-                minute_number=m.minute_number[:20],
-                title=(m.title or "Untitled")[:1000],
-                text=m.text,
-                page_start=m.page_start,
-                page_end=m.page_end,
-            )
-            self.counts["items"] += 1
-            resolutions = [
-                Resolution.objects.create(
-                    item=item,
+            title = (m.title or "Untitled")[:1000]
+            item = self.kept.item(meeting, minute=True, number=m.minute_number, title=title)
+            if item is not None:
+                values = {"minute_number": m.minute_number[:20], "title": title, "text": m.text}
+                self.kept.check_item(item, values)
+            else:
+                item = Item.objects.create(
+                    meeting=meeting,
                     document=self.document,
-                    position=i,
-                    number=(r.number or "")[:20],
-                    text=r.text,
-                    reason=r.reason,
-                    alternatives=r.alternatives,
-                    conflicts=r.conflicts,
-                    dispensations=r.dispensations,
-                    page=r.page,
+                    position=MINUTE_POSITION + position,
+                    minute_number=m.minute_number[:20],
+                    title=title,
+                    text=m.text,
+                    page_start=m.page_start,
+                    page_end=m.page_end,
                 )
-                for i, r in enumerate(m.resolutions)
-            ]
+            self.counts["items"] += 1
+            resolutions = [self.resolution(item, i, r) for i, r in enumerate(m.resolutions)]
             self.counts["resolutions"] += len(resolutions)
             for i, v in enumerate(m.votes):
                 self.vote(item, resolutions[-1] if len(resolutions) == 1 else None, i, v)
@@ -211,6 +282,24 @@ class _Loader:
         for d in minutes.declarations:
             if (d.member, d.text) not in declared:
                 self.declaration(meeting, None, d)
+        return meeting
+
+    def resolution(self, item: Item, position: int, r: parsed.Resolution) -> Resolution:
+        values = dict(
+            number=(r.number or "")[:20],
+            text=r.text,
+            reason=r.reason,
+            alternatives=r.alternatives,
+            conflicts=r.conflicts,
+            dispensations=r.dispensations,
+        )
+        kept = self.kept.resolution(item, position, values["number"], r.text)
+        if kept is not None:
+            self.kept.compare(f"resolution {kept.number or position + 1} of {item}", kept, values)
+            return kept
+        return Resolution.objects.create(
+            item=item, document=self.document, position=position, page=r.page, **values
+        )
 
     def attendance(self, meeting: Meeting, minutes: parsed.Minutes) -> None:
         taken = set(Attendance.objects.filter(meeting=meeting).values_list("councillor", flat=True))
@@ -223,20 +312,24 @@ class _Loader:
         for role, people in groups:
             for person in people:
                 councillor = self.people.resolve(person.name)
-                if councillor is None or councillor.pk in taken:
+                if councillor is None:
                     continue
-                taken.add(councillor.pk)
                 substitute_for = None
                 if person.substitute_for:
                     substitute_for = self.people.resolve(person.substitute_for)
+                as_role = role
+                if substitute_for and role == Attendance.Role.PRESENT:
+                    as_role = Attendance.Role.SUBSTITUTE
+                if councillor.pk in taken:
+                    self.kept.check_attendance(meeting, councillor, as_role)
+                    continue
+                taken.add(councillor.pk)
                 rows.append(
                     Attendance(
                         meeting=meeting,
                         councillor=councillor,
                         document=self.document,
-                        role=Attendance.Role.SUBSTITUTE
-                        if (substitute_for and role == Attendance.Role.PRESENT)
-                        else role,
+                        role=as_role,
                         position=person.role[:200],
                         substitute_for=substitute_for,
                         printed_name=person.name[:300],
@@ -248,24 +341,19 @@ class _Loader:
     def vote(
         self, item: Item, resolution: Resolution | None, position: int, v: parsed.RecordedVote
     ) -> None:
-        vote = Vote.objects.create(
-            item=item,
-            resolution=resolution,
-            document=self.document,
-            position=position,
+        kind = v.kind if v.kind in Vote.Kind.values else Vote.Kind.OTHER
+        values = dict(
             question=v.question,
-            kind=v.kind if v.kind in Vote.Kind.values else Vote.Kind.OTHER,
+            kind=kind,
             outcome=v.outcome or "",
             count_for=v.count_for,
             count_against=v.count_against,
             count_abstain=v.count_abstain,
-            count_mismatch=v.count_mismatch,
-            tally_only=v.tally_only,
-            page=v.page,
         )
         self.counts["votes"] += 1
         used: set[int] = set()
-        rows = []
+        options: dict = {}
+        printed: dict[int, str] = {}
         for option, names in (
             ("for", v.names_for),
             ("against", v.names_against),
@@ -276,12 +364,26 @@ class _Loader:
                 if councillor is None:
                     continue
                 used.add(councillor.pk)
-                rows.append(
-                    CouncillorVote(
-                        vote=vote, councillor=councillor, option=option, printed_name=name[:300]
-                    )
-                )
-        CouncillorVote.objects.bulk_create(rows)
+                options[councillor] = option
+                printed[councillor.pk] = name[:300]
+        kept = self.kept.vote(item, position, kind)
+        if kept is not None:
+            self.kept.check_vote(kept, values, options)
+            return
+        vote = Vote.objects.create(
+            item=item,
+            resolution=resolution,
+            document=self.document,
+            position=position,
+            count_mismatch=v.count_mismatch,
+            tally_only=v.tally_only,
+            page=v.page,
+            **values,
+        )
+        CouncillorVote.objects.bulk_create(
+            CouncillorVote(vote=vote, councillor=c, option=o, printed_name=printed[c.pk])
+            for c, o in options.items()
+        )
 
     def declaration(self, meeting: Meeting, item: Item | None, d: parsed.Declaration) -> None:
         Declaration.objects.create(
@@ -298,10 +400,7 @@ class _Loader:
 
     def report(self, r: parsed.Report, meeting: Meeting | None, items: dict[str, Item]) -> None:
         item = items.get(r.agenda_item) if r.agenda_item else None
-        Report.objects.create(
-            document=self.document,
-            meeting=meeting,
-            item=item,
+        values = dict(
             subject=(r.subject or "Untitled report")[:1000],
             author=r.from_[:1000],
             to=r.to[:1000],
@@ -312,11 +411,31 @@ class _Loader:
             electoral_division=r.electoral_division[:500],
             summary=r.summary,
             recommendations=r.recommendations,
+        )
+        self.counts["reports"] += 1
+        kept = self.kept.report(r.page_start, values["subject"])
+        if kept is not None:
+            self.kept.compare(f"report “{kept.subject[:60]}”", kept, values)
+            kept.refresh_from_db(fields=["item", "meeting"])  # SET_NULL by the removal
+            relink = {}
+            if kept.item_id is None and item is not None:
+                relink["item"] = item  # its item was parsed again: point at the new one
+            if kept.meeting_id is None and meeting is not None:
+                relink["meeting"] = meeting
+            if relink:
+                for name, value in relink.items():
+                    setattr(kept, name, value)
+                kept.save(update_fields=list(relink))
+            return
+        Report.objects.create(
+            document=self.document,
+            meeting=meeting,
+            item=item,
             body=r.body,
             page_start=r.page_start,
             page_end=r.page_end,
+            **values,
         )
-        self.counts["reports"] += 1
 
 
 PAGES = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")  # "7-16" or "7"
@@ -349,14 +468,18 @@ def load(
 ) -> LoadResult:
     """Write a parsed pack for `document` in one transaction; returns what was created."""
     with transaction.atomic():
+        kept = Corrections(document)
         _remove_records_of(document)
-        loader = _Loader(pack, document, committee or document.committee)
+        loader = _Loader(pack, document, committee or document.committee, kept)
         loader.pages = pages
         loader.run()
         meetings_without_records().delete()
+        loader.counts["related"] = link_related(document)
+        # File the new records under topics by the rules now, in the same transaction.
+        loader.counts["topics"] = sum(assign_topics(documents=[document]).values())
         document.page_count = len(pages)
         document.counts = loader.counts
-        document.problems = list(pack.problems)
+        document.problems = [*pack.problems, *loader.hints, *kept.conflicts]
         document.status = Document.Status.LOADED
         document.error = ""
         document.finished_at = timezone.now()

@@ -132,3 +132,21 @@ def test_minutes_of_the_whole_council_belong_to_the_county_council_committee():
     assert get_committee(kent, "COUNTY COUNCIL").name == "County Council"
     bristol, _ = Council.objects.get_or_create(name="Bristol City Council")
     assert get_committee(bristol, "Bristol City Council").name == "City Council"
+
+
+def test_loading_a_pack_files_its_records_under_topics_by_the_rules(sample_archive):
+    # Cabinet 26 June 2017 considered "Kent County Council's Local Transport Plan 4" and the
+    # safeguarding annual report is all about children; no assign_topics run was needed.
+    cabinet = sample_archive["001_89a7eb97841dfc38.pdf"]
+    transport = Item.objects.filter(
+        document=cabinet,
+        title__icontains="Local Transport Plan",
+        topics__slug="transport-and-highways",
+    )
+    assert transport.exists()
+    safeguarding = Report.objects.filter(
+        document=sample_archive["002_f3da20a1edfad8fa.pdf"],
+        topics__slug="childrens-services-and-safeguarding",
+    )
+    assert safeguarding.exists()
+    assert cabinet.counts["topics"] > 0

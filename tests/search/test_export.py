@@ -34,7 +34,9 @@ def test_csv_resolution_rows_carry_the_citation(client, archive):
 
 
 def test_json_export_lists_results_with_plain_snippets(client, archive):
-    response = client.get("/search/export.json", {"q": "respondent oakwood", "committee": "cabinet"})
+    response = client.get(
+        "/search/export.json", {"q": "respondent oakwood", "committee": "cabinet"}
+    )
     data = json.loads(body(response))
     assert data["query"] == "respondent oakwood" and data["count"] == 2
     assert {r["kind"] for r in data["results"]} == {"report", "page"}
