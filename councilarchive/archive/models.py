@@ -18,7 +18,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -51,8 +51,10 @@ class SearchQuerySet(models.QuerySet):
         """Records matching `text` (web-search syntax), each annotated with its `rank`."""
         query = search_query(text)
         return self.filter(search_vector=query).annotate(
+            # F(), not the field's name: SearchRank wraps a name in to_tsvector(name::text), which
+            # re-parses the stored vector's text form (slow, and ranks the wrong words).
             rank=SearchRank(
-                "search_vector", query, cover_density=True, normalization=RANK_NORMALISATION
+                F("search_vector"), query, cover_density=True, normalization=RANK_NORMALISATION
             )
         )
 
