@@ -69,3 +69,13 @@ bench-search: install
 FUZZ_COUNT ?= 1000
 fuzz: install
 	FUZZ_COUNT=$(FUZZ_COUNT) $(PY) -m tests.fuzz.run_fuzz
+
+# Backup and restore (see README): one folder backups/<UTC timestamp>/ with a pg_dump of the
+# database, a tar of MEDIA_ROOT and a manifest; restore refuses a non-empty archive unless FORCE=1.
+.PHONY: backup restore
+backup: install
+	DEBUG=$(or $(DEBUG),1) $(MANAGE) backup_archive --output-dir $(or $(BACKUP_DIR),backups)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp> [FORCE=1]"; exit 2; }
+	DEBUG=$(or $(DEBUG),1) $(MANAGE) restore_archive "$(BACKUP)" $(if $(FORCE),--force)

@@ -38,7 +38,7 @@ def start_worker(env, log) -> subprocess.Popen:
     )
 
 
-def wait_for(check, timeout_s):
+def wait_for(check, timeout_s, what="the condition"):
     """Poll `check()` every 0.2 s until it returns something true; fail after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -46,4 +46,4 @@ def wait_for(check, timeout_s):
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout_s}s")
+    raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
