@@ -16,6 +16,25 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_media_root(tmp_path_factory):
+    """Stored PDFs go to a folder of the test session, never the developer's var/media; the
+    processes tests start (workers, manage.py) inherit it through the environment."""
+    import os
+
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(root)
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+    if previous is None:
+        os.environ.pop("MEDIA_ROOT", None)
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
 @pytest.fixture(scope="session")
 def parsed_packs():
     """Each sample pack extracted and parsed once per test session: {file name: (path, pages, pack)}."""

@@ -19,7 +19,7 @@ PROBE = (
 
 
 # PYTEST_VERSION would switch on the settings' test mode in the child process.
-CLEARED = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "PYTEST_VERSION", "ALLOWED_HOSTS"}
+CLEARED = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "PYTEST_VERSION", "ALLOWED_HOSTS", "MEDIA_ROOT"}
 
 
 def run(code, **env):
