@@ -193,7 +193,13 @@ def load_mix() -> list[str]:
     return mix
 
 
-def run_load(duration: int, connections: int, wrk_threads: int, workers: int, threads: int) -> dict:
+def gunicorn_size(workers: int, threads: int, kind: str) -> str:
+    return f"{workers} {kind} workers" + (f" x {threads} threads" if kind == "gthread" else "")
+
+
+def run_load(
+    duration: int, connections: int, wrk_threads: int, workers: int, threads: int, kind: str
+) -> dict:
     wrk = shutil.which("wrk")
     if not wrk:
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -203,14 +209,14 @@ def run_load(duration: int, connections: int, wrk_threads: int, workers: int, th
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     log_path = Path(tempfile.mkdtemp(prefix="bench-load-")) / "gunicorn.log"
     with open(log_path, "w+") as log:
-        gunicorn = start_gunicorn(env, log, port, workers=workers, threads=threads)
+        gunicorn = start_gunicorn(env, log, port, workers, threads, worker_class=kind)
         try:
             wait_for(url_ready(port), 60)
             for path in dict.fromkeys(mix):  # each page once, so the run starts warm
                 url_ready(port, path)()
             print(
                 f"\nLoad: wrk {connections} connections, {duration}s, {wrk_threads} wrk threads ->"
-                f" gunicorn {workers} workers x {threads} threads (gthread) on 127.0.0.1:{port};"
+                f" gunicorn {gunicorn_size(workers, threads, kind)} on 127.0.0.1:{port};"
                 f" {len(dict.fromkeys(mix))} distinct paths; load average before"
                 f" {os.getloadavg()[0]:.2f}"
             )
@@ -235,7 +241,7 @@ def run_load(duration: int, connections: int, wrk_threads: int, workers: int, th
     figures.update(
         connections=connections,
         duration_s=duration,
-        gunicorn=f"{workers} workers x {threads} threads (gthread)",
+        gunicorn=gunicorn_size(workers, threads, kind),
         gunicorn_alive_after=alive,
         load_average_after=round(os.getloadavg()[0], 2),
     )
@@ -264,6 +270,7 @@ def main() -> None:
     wrk_threads = int(os.environ.get("WRK_THREADS", "2"))
     workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
     threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+    kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 
     prepare()
     figures: dict = {"cores": os.cpu_count(), "load_average_start": round(os.getloadavg()[0], 2)}
@@ -274,7 +281,7 @@ def main() -> None:
         figures["pages_over_limit"] = [row["page"] for row in rows if row["over_limit"]]
         figures["load_average_after_pages"] = round(os.getloadavg()[0], 2)
     if not args.pages_only:
-        figures["load"] = run_load(duration, connections, wrk_threads, workers, threads)
+        figures["load"] = run_load(duration, connections, wrk_threads, workers, threads, kind)
     print(json.dumps(figures))
 
 

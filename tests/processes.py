@@ -64,13 +64,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, log, port: int, workers: int = 2, threads: int = 2) -> subprocess.Popen:
-    """gunicorn serving councilarchive.wsgi on 127.0.0.1:`port` (gthread workers), in its own
-    process group; stop it with `stop_process`."""
+def start_gunicorn(
+    env, log, port: int, workers: int = 2, threads: int = 2, worker_class: str = "gthread"
+) -> subprocess.Popen:
+    """gunicorn serving councilarchive.wsgi on 127.0.0.1:`port` (`threads` per worker with the
+    gthread class; sync workers serve one request at a time), in its own process group; stop it
+    with `stop_process`."""
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "councilarchive.wsgi"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
-        + ["--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "5"],
+        + ["--worker-class", worker_class, "--timeout", "30", "--graceful-timeout", "5"],
         cwd=REPO,
         env=env,
         stdout=log,
