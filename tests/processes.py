@@ -99,16 +99,22 @@ def stop_process(proc: subprocess.Popen, timeout_s: float = 10) -> None:
             continue
 
 
-def http_get(port: int, path: str, timeout_s: float = 10) -> int:
-    """Status of GET http://127.0.0.1:`port``path` on a fresh connection (errors propagate)."""
+def http_fetch(port: int, path: str, timeout_s: float = 10) -> tuple[int, dict, bytes]:
+    """GET http://127.0.0.1:`port``path` on a fresh connection: (status, headers, body);
+    connection errors propagate."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
     try:
         conn.request("GET", path, headers={"Host": "127.0.0.1"})
         response = conn.getresponse()
-        response.read()
-        return response.status
+        body = response.read()
+        return response.status, dict(response.getheaders()), body
     finally:
         conn.close()
+
+
+def http_get(port: int, path: str, timeout_s: float = 10) -> int:
+    """Status of GET http://127.0.0.1:`port``path` (see http_fetch)."""
+    return http_fetch(port, path, timeout_s)[0]
 
 
 def url_ready(port: int, path: str = "/"):

@@ -22,6 +22,7 @@ from tests.conftest import REPO
 from tests.processes import (
     ThrowawayPostgres,
     free_port,
+    http_fetch,
     http_get,
     start_gunicorn,
     stop_process,
@@ -140,6 +141,7 @@ def test_postgres_restart_gives_503_then_200_from_the_same_gunicorn(tmp_path):
             load.phase = "down"
             time.sleep(2.5)
             wait_for(lambda: load.count_in("down") >= 10, 20)  # a busy machine answers slowly
+            down_page = http_fetch(port, "/councillors/")
             load.phase = "starting"
             postgres.start()
             clock.lap("down + start")
@@ -159,6 +161,9 @@ def test_postgres_restart_gives_503_then_200_from_the_same_gunicorn(tmp_path):
         assert set(load.outcomes("after")) == {200}, counts
         assert load.count_in("after") >= 10, counts
         assert {path for phase, path, _ in load.results if phase == "down"} == set(PATHS)
+        status, headers, body = down_page
+        assert (status, headers["Retry-After"]) == (503, "10")
+        assert b"<h1>The archive is briefly unavailable</h1>" in body
         # The same web process throughout: nothing restarted gunicorn or its workers.
         assert gunicorn.poll() is None
         assert worker_pids(gunicorn.pid) == workers
