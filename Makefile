@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve worker test lint format bench bench-ingest bench-search stop-db clean fuzz
+.PHONY: install run serve worker test lint format bench bench-ingest bench-search bench-pages bench-load stop-db clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,22 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-ingest bench-search
+bench: bench-ingest bench-search bench-pages
 
 bench-ingest: install
 	$(PY) bench/bench_ingest.py
+
+# Server time and SQL queries per page type (in-process), then load: wrk (apt-get install wrk)
+# against gunicorn on loopback, CONNECTIONS connections for DURATION seconds. In its own
+# database (councilarchive_pagebench), loaded with the sample packs on first use.
+DURATION ?= 60
+CONNECTIONS ?= 50
+bench-pages: install
+	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) $(PY) bench/bench_pages.py
+
+# Just the load half: a mix of search, meeting and councillor pages; requests/s, p95, errors.
+bench-load: install
+	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) $(PY) bench/bench_pages.py --load-only
 
 stop-db: install
 	$(PY) -c "from pathlib import Path; from councilarchive.lib.embedded_db import stop_server; stop_server(Path('var'))"

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database unreachable (a PostgreSQL restart): 503 + Retry-After instead of 500. Before
+    # anything that uses the database (sessions, the rate limiter's database cache).
+    "councilarchive.lib.dbfail.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,14 +114,24 @@ EMBEDDED_DB_DIR = Path(env("EMBEDDED_DB_DIR", str(BASE_DIR / "var")))
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    }
 else:
     from councilarchive.lib.embedded_db import ensure_server
 
     DATABASES = {
         "default": ensure_server(EMBEDDED_DB_DIR, env("EMBEDDED_DB_NAME", "councilarchive"))
     }
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+# Surviving a database restart without restarting the web process (issue #7): a connection kept
+# between requests (CONN_MAX_AGE > 0) dies with the server, so each request's first query checks
+# it first (CONN_HEALTH_CHECKS) and reconnects; while the server is down the connection attempt
+# fails within connect_timeout seconds and councilarchive.lib.dbfail answers 503.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_councilarchive")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
