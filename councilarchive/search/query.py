@@ -264,7 +264,11 @@ def rows_for(hits: list[Hit], text: str) -> list[Result]:
         by_source.setdefault(hit.source, []).append(hit.pk)
     for name, pks in by_source.items():
         source = SOURCE[name]
-        queryset = source.model.objects.filter(pk__in=pks).select_related(*source.related)
+        queryset = (
+            source.model.objects.filter(pk__in=pks)
+            .select_related(*source.related)
+            .defer(*source.deferred)
+        )
         if text:
             queryset = queryset.annotate(
                 headline=SearchHeadline(

@@ -31,6 +31,8 @@ class Source:
     model: type
     kinds: tuple[str, ...]
     related: tuple[str, ...]  # select_related for the rows shown
+    # columns the rows shown never read (the vector; a report's body is read only by its headline)
+    deferred: tuple[str, ...] = ("search_vector",)
 
     def coordinates(self) -> dict:
         return COORDINATES[self.name]()
@@ -126,7 +128,13 @@ SOURCES = (
         ("item__meeting__committee__council", "document"),
     ),
     Source("item", Item, ("minutes", "agenda"), ("meeting__committee", "document")),
-    Source("report", Report, ("report",), ("meeting__committee", "document")),
+    Source(
+        "report",
+        Report,
+        ("report",),
+        ("meeting__committee", "document"),
+        deferred=("search_vector", "body"),
+    ),
     Source("page", Page, ("page",), ("document__committee",)),
 )
 SOURCE = {source.name: source for source in SOURCES}
