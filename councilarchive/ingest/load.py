@@ -26,7 +26,6 @@ from django.utils.text import slugify
 from councilarchive.archive.models import (
     Attendance,
     Committee,
-    Council,
     CouncillorVote,
     Declaration,
     Document,
@@ -39,49 +38,11 @@ from councilarchive.archive.models import (
     meetings_without_records,
 )
 from councilarchive.archive.topics import assign_topics
+from councilarchive.ingest.committees import committee_label, committee_name, get_committee
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex
 from councilarchive.ingest.parse import model as parsed
 from councilarchive.ingest.related import link_related
-
-SMALL_WORDS = {"and", "of", "for", "the", "to", "in", "on", "with"}
-
-
-def committee_name(body: str) -> str:
-    """'CABINET' -> 'Cabinet', 'HEALTH AND WELLBEING BOARD' -> 'Health and Wellbeing Board'."""
-    body = " ".join(body.split()).strip(" .,:;-")
-    if body.isupper() or body.islower():
-        words = body.lower().split()
-        body = " ".join(
-            w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-        )
-    return body[:200]
-
-
-def full_council_name(council: Council) -> str:
-    """The body of all councillors: 'Kent County Council' meets as 'County Council'."""
-    words = council.name.split()
-    if len(words) >= 2 and words[-1] == "Council" and words[-2] in {"County", "City", "Borough"}:
-        return " ".join(words[-2:])
-    return "Full Council"
-
-
-def committee_label(council: Council, body: str) -> str:
-    """The committee name a printed body stands for ('' for none)."""
-    name = committee_name(body or "")
-    if name.lower() in {council.name.lower(), f"the {council.name.lower()}"}:
-        name = full_council_name(council)
-    return name
-
-
-def get_committee(council: Council, body: str) -> Committee | None:
-    name = committee_label(council, body)
-    if not name:
-        return None
-    committee, _ = Committee.objects.get_or_create(
-        council=council, slug=slugify(name)[:200], defaults={"name": name}
-    )
-    return committee
 
 
 @dataclass

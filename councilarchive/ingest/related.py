@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from councilarchive.archive.models import Committee, Document, Item, Report
+from councilarchive.ingest.committees import committee_name
 from councilarchive.ingest.parse.dates import find_date
 
 # Items every meeting has: "Apologies for Absence", "Minutes of the Meeting held on 27 March 2017",
@@ -104,8 +105,6 @@ class Occurrence:
 
 
 def _committee_ids(council_id: int) -> dict[str, int]:
-    from councilarchive.ingest.load import committee_name
-
     names = {}
     for pk, name in Committee.objects.filter(council_id=council_id).values_list("pk", "name"):
         names[committee_name(name).lower()] = pk
@@ -113,8 +112,6 @@ def _committee_ids(council_id: int) -> dict[str, int]:
 
 
 def _named_committee(text: str, committees: dict[str, int]) -> int | None:
-    from councilarchive.ingest.load import committee_name
-
     name = committee_name(PATHWAY_DATE.sub("", text)).lower()
     name = name.removeprefix("the ").strip()
     return committees.get(name)

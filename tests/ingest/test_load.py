@@ -18,7 +18,8 @@ from councilarchive.archive.models import (
     Vote,
 )
 from councilarchive.ingest import load as load_module
-from councilarchive.ingest.load import committee_name, load
+from councilarchive.ingest.committees import committee_name
+from councilarchive.ingest.load import load
 from councilarchive.ingest.pipeline import ingest_file
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def test_ingest_command_reports_a_duplicate_as_unchanged(sample_archive, capsys)
 
 def test_minutes_of_the_whole_council_belong_to_the_county_council_committee():
     from councilarchive.archive.models import Council
-    from councilarchive.ingest.load import get_committee
+    from councilarchive.ingest.committees import get_committee
 
     kent, _ = Council.objects.get_or_create(name="Kent County Council")
     # "MINUTES of a meeting of the Kent County Council held in the Council Chamber, ..."

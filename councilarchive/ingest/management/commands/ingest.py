@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from councilarchive.ingest.committees import get_committee
 from councilarchive.ingest.errors import IngestError
-from councilarchive.ingest.load import get_committee
 from councilarchive.ingest.pipeline import default_council, ingest_file
 
 
