@@ -156,3 +156,25 @@ def test_meeting_page_by_keyboard(page, site):
     )
     page.keyboard.press("Enter")
     assert page.url.endswith(f"#item-{site.bypass.pk}")
+
+
+def test_search_pages_pass_axe_and_search_without_javascript(browser, page, live_server, site):
+    """The journalists' pages: results with facets and the filter form, the resolutions search,
+    a search with no results, and the API documentation. The form works with JavaScript off."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/search/")
+    plain.get_by_label("Search for").fill("bypass")
+    plain.get_by_label("Search for").press("Enter")
+    plain.wait_for_url("**/search/?q=bypass*")
+    assert "Quillfield" in plain.locator("main").inner_text()
+    context.close()
+
+    for name, path in [
+        ("search", "/search/?q=bypass"),
+        ("search-resolutions", "/search/resolutions/?q=bypass"),
+        ("search-nothing", "/search/?q=quillfeld"),
+        ("api", "/api/"),
+    ]:
+        page.goto(path)
+        check(page, name)
