@@ -23,6 +23,13 @@ from django.http import QueryDict
 
 from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Topic, search_query
 from councilarchive.search import snippets
+from councilarchive.search.candidates import (
+    RANKED,
+    count,
+    estimate,
+    positive_tree,
+    relevance_candidates,
+)
 from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.sources import SOURCE, SOURCES, Source
 
@@ -147,18 +154,26 @@ def search(
 
     counts: dict[str, int] = {}
     estimated = False
+    tree = positive_tree(text) if text and sort == "relevance" else ""
+    need = min(limit, max(RANKED, results.number * per_page))
     for source in SOURCES:
         if not wanted & set(source.kinds):
             continue
         queryset = filterset.filter_queryset(source.queryset(text))
         if kinds:
             queryset = queryset.filter(kind_ref__in=kinds)
-        rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
-        results.hits.extend(Hit(source.name, *row) for row in rows[:limit])
-        counts[source.name] = len(rows)
-        if len(rows) > limit:  # more than we rank: estimate, never count, the rest
-            counts[source.name] = max(limit + 1, estimate(queryset))
-            estimated = True
+        if tree:  # rank a well-chosen few (candidates.py), count apart
+            rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS)
+            n, guessed = (exact, False) if exact >= 0 else count(queryset, limit)
+        else:  # newest/oldest, or no words: the first `limit` in date order
+            rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
+            n, guessed = len(rows), False
+            if len(rows) > limit:  # more than we show: estimate, never count, the rest
+                n, guessed = max(limit + 1, estimate(queryset)), True
+        hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
+        results.hits.extend(hits[:limit])
+        counts[source.name] = n
+        estimated = estimated or guessed
     results.hits.sort(key=SORT_KEYS[sort])
     results.count = sum(counts.values())
     results.estimated = estimated
@@ -178,7 +193,7 @@ def _ordered(queryset, sort: str):
         return queryset.order_by(F("date_ref").desc(nulls_last=True), "-pk")
     if sort == "oldest":
         return queryset.order_by(F("date_ref").asc(nulls_last=True), "pk")
-    return queryset  # relevance: any `limit` matches, ranked below
+    return queryset
 
 
 def _date_key(hit: Hit) -> int:
@@ -207,12 +222,6 @@ def query_problem(text: str) -> str:
     if not tree:
         return "Those words are too common to search for. Try more specific words."
     return ""
-
-
-def estimate(queryset) -> int:
-    """The planner's estimate of the number of rows (no count(*) over a million pages)."""
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:
