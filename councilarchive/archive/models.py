@@ -50,9 +50,9 @@ def search_vector(**weights: str) -> models.GeneratedField:
 # "tier t or higher" is the query 'budget~t' | ... | 'budget~IMPACT_TIERS'. A GIN expression
 # index on it finds the records where a word weighs most without ranking every record with it.
 IMPACT_FUNCTION = "search_impact"
-IMPACT_BASE = 0.06
+IMPACT_BASE = 0.03
 IMPACT_STEP = 2**0.5
-IMPACT_TIERS = 10
+IMPACT_TIERS = 12
 
 
 def search_impact() -> Func:

@@ -19,13 +19,20 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
 from django.db.models import BooleanField, Func, Value
 from django.db.models.functions import Cast
 
-from councilarchive.archive.models import IMPACT_TIERS, SEARCH_CONFIG, search_impact
+from councilarchive.archive.models import (
+    IMPACT_BASE,
+    IMPACT_STEP,
+    IMPACT_TIERS,
+    SEARCH_CONFIG,
+    search_impact,
+)
 
 RANKED = 200  # candidates ranked per model for a results page (at least)
 ESTIMATE_ABOVE = 4  # x limit: a planner estimate above this is shown as "about N" uncounted
@@ -77,36 +84,80 @@ def band_query(tree: str, tier: int) -> str:
 
 
 BAND = "\x00band\x00"  # stands for the band's tsquery while the SQL is compiled once
+CONJUNCTION = re.compile(r"^[^|!]*(&|<(?:\d+|-)>)[^|!]*$")  # "'budget' & 'save'", no OR, no NOT
 
 
-def relevance_candidates(queryset, tree: str, need: int, limit: int, fields: tuple[str, ...]):
-    """`fields` of the records to rank for `queryset` (matching and filtered already), and the
-    exact number of matches when the fallback saw them all (else -1).
+@contextmanager
+def serial():
+    """No parallel workers for these queries: they read a few hundred rows, and starting
+    workers (~8 ms a query on this machine) costs more than they save."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET max_parallel_workers_per_gather")
 
-    Tiers from the top, whole: the first 2 x `need` records of the tiers in order, so every
-    record above the tier that crosses 2 x `need` is there (the rest weigh within a factor
-    IMPACT_STEP of each other). One query: a UNION ALL of the tiers under one LIMIT, which
-    PostgreSQL runs tier by tier, stopping as soon as it has enough."""
+
+def relevance_candidates(
+    queryset, tree: str, need: int, limit: int, fields: tuple[str, ...], top: int = 20
+):
+    """`fields` (the first the pk, one of them "rank") of the records to rank for `queryset`
+    (matching and filtered already), and the exact number of matches when the fallback saw them
+    all (else -1).
+
+    One word, or words joined by OR: the tiers from the top, whole, as one UNION ALL of the tiers
+    under one LIMIT of 2 x `need`, which PostgreSQL runs tier by tier, stopping as soon as it has
+    enough. Every record above the tier that crosses the limit is there (the rest of that tier
+    weigh within a factor IMPACT_STEP of each other), so the top is exact.
+
+    Words that must all match (AND, phrases): how close they stand decides the rank, which the
+    tiers cannot see; but a record cannot score much more than its weakest word weighs, so tier
+    by tier, ranking as we go, until the `top`th best rank reaches what the next tier can weigh
+    and there are `need`, or 8 x `need` records are ranked."""
     rows: list[tuple] = []
     if tree:
-        cap = 2 * need
-        band = Matches(search_impact(), Cast(Value(BAND), SearchQueryField()))
-        sql, params = queryset.filter(band).values_list(*fields)[:cap].query.sql_with_params()
-        at = params.index(BAND)
-        union, args = [], []
-        for tier in range(IMPACT_TIERS, 0, -1):
-            union.append(f"({sql})")
-            args += [*params[:at], band_query(tree, tier), *params[at + 1 :]]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
-            rows = cursor.fetchall()
-        if len(rows) >= need:
-            return rows, -1
+        sql, params = _band_sql(queryset, fields)
+
+        def tiers(first: int, last: int, cap: int) -> list[tuple]:
+            union, args = [], []
+            for tier in range(first, last - 1, -1):
+                union.append(f"({sql})")
+                args += [arg if arg is not BAND else band_query(tree, tier) for arg in params]
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
+                return cursor.fetchall()
+
+        if not CONJUNCTION.match(tree):
+            rows = tiers(IMPACT_TIERS, 1, 2 * need)
+            if len(rows) >= need:
+                return rows, -1
+        else:
+            rank, budget = fields.index("rank"), 8 * need
+            for tier in range(IMPACT_TIERS, 0, -1):
+                rows += tiers(tier, tier, budget - len(rows))
+                if len(rows) >= budget:
+                    return rows, -1
+                if len(rows) >= need:
+                    best = sorted((row[rank] for row in rows), reverse=True)[top - 1]
+                    # ranks come as r / (r + 1); tier `tier - 1` and below weigh less than this
+                    if best / (1 - best) >= IMPACT_BASE * IMPACT_STEP ** (tier - 1):
+                        return rows, -1
     # Too few in the tiers: add any matches (all of them when there are at most `limit`).
     anything = list(queryset.values_list(*fields)[: limit + 1])
     exact = len(anything) if len(anything) <= limit else -1
     seen = {row[0] for row in rows}
     return rows + [row for row in anything[:limit] if row[0] not in seen], exact
+
+
+def _band_sql(queryset, fields) -> tuple[str, list]:
+    """The SQL of `fields` of the records of one tier band, with BAND for the band's tsquery."""
+    band = Matches(search_impact(), Cast(Value(BAND), SearchQueryField()))
+    sql, params = queryset.filter(band).values_list(*fields).query.sql_with_params()
+    # Check the whole query row by row on the tiers' few records: left indexable, the planner
+    # ANDs the tiers' bitmap with the word's whole posting list (442,596 pages for "council").
+    vector = f'"{queryset.model._meta.db_table}"."search_vector"'
+    return sql.replace(f"{vector} @@", f"({vector} || ''::tsvector) @@"), list(params)
 
 
 def count(queryset, limit: int) -> tuple[int, bool]:

@@ -2,11 +2,14 @@
 and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
 
 Built to stay fast at a million pages:
-- each model contributes at most `limit` candidates, fetched with a cheap order (none for
-  relevance, so the GIN bitmap scan stops early; the date for newest/oldest); only those are
-  ranked with ts_rank_cd (cover density, length-normalised);
-- the count is exact below the cap and the planner's estimate above it, shown as "about N";
-- facets count the candidates; ts_headline runs only for the rows on the page.
+- relevance: each model ranks a bounded candidate set chosen by the impact tiers of the query's
+  words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
+  very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
+  the exhaustive top for one word and OR, and close to it for AND and phrases; any matches are
+  added when the tiers hold too few (then, at up to `limit` matches, all of them are ranked);
+- newest/oldest: the first `limit` matches in date order;
+- the count is exact up to `limit` and the planner's estimate above it, shown as "about N";
+- facets count the ranked candidates; ts_headline runs only for the rows on the page.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from councilarchive.search.candidates import (
     estimate,
     positive_tree,
     relevance_candidates,
+    serial,
 )
 from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.sources import SOURCE, SOURCES, Source
@@ -155,25 +159,18 @@ def search(
     counts: dict[str, int] = {}
     estimated = False
     tree = positive_tree(text) if text and sort == "relevance" else ""
-    need = min(limit, max(RANKED, results.number * per_page))
-    for source in SOURCES:
-        if not wanted & set(source.kinds):
-            continue
-        queryset = filterset.filter_queryset(source.queryset(text))
-        if kinds:
-            queryset = queryset.filter(kind_ref__in=kinds)
-        if tree:  # rank a well-chosen few (candidates.py), count apart
-            rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS)
-            n, guessed = (exact, False) if exact >= 0 else count(queryset, limit)
-        else:  # newest/oldest, or no words: the first `limit` in date order
-            rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
-            n, guessed = len(rows), False
-            if len(rows) > limit:  # more than we show: estimate, never count, the rest
-                n, guessed = max(limit + 1, estimate(queryset)), True
-        hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
-        results.hits.extend(hits[:limit])
-        counts[source.name] = n
-        estimated = estimated or guessed
+    shown = results.number * per_page
+    with serial():
+        for source in SOURCES:
+            if not wanted & set(source.kinds):
+                continue
+            queryset = filterset.filter_queryset(source.queryset(text))
+            if kinds:
+                queryset = queryset.filter(kind_ref__in=kinds)
+            rows, counts[source.name], guessed = _matches(queryset, sort, tree, shown, limit)
+            hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
+            results.hits.extend(hits[:limit])
+            estimated = estimated or guessed
     results.hits.sort(key=SORT_KEYS[sort])
     results.count = sum(counts.values())
     results.estimated = estimated
@@ -186,6 +183,19 @@ def search(
 
 
 HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
+
+
+def _matches(queryset, sort: str, tree: str, shown: int, limit: int):
+    """(rows of HIT_FIELDS, number of matches, estimated?) for one model."""
+    if tree:  # relevance: rank a well-chosen few (candidates.py), count apart
+        need = min(limit, max(RANKED, shown))
+        rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, top=shown)
+        return rows, *((exact, False) if exact >= 0 else count(queryset, limit))
+    # newest/oldest, or no words: the first `limit` in date order
+    rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
+    if len(rows) > limit:  # more than we show: estimate, never count, the rest
+        return rows, max(limit + 1, estimate(queryset)), True
+    return rows, len(rows), False
 
 
 def _ordered(queryset, sort: str):

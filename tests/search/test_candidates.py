@@ -19,7 +19,7 @@ from councilarchive.search.sources import SOURCES
 
 pytestmark = pytest.mark.django_db
 
-LONG_BODY = " ".join(f"paragraph {n} about highways maintenance and drainage" for n in range(60))
+LONG_BODY = " ".join(f"paragraph {n} about highways maintenance and drainage" for n in range(200))
 
 
 def impact(*parts: tuple[str, str]) -> dict[str, int]:
@@ -55,10 +55,11 @@ def test_a_title_word_gets_a_higher_tier_than_one_mention_in_a_long_body():
     titled = impact(("Exchequer grant", "A"), (body, "C"))
     in_body = impact(("Grant", "A"), ("The Exchequer grant was confirmed in July.", "C"))
     buried = impact(("Highways", "A"), (LONG_BODY + " The exchequer grant was confirmed.", "C"))
-    # 1.0 / ln(1 + 5 words) = 0.56 is tier 7; 0.2 / ln(1 + 5) = 0.11 is tier 2
-    assert (titled["exchequ"], in_body["exchequ"]) == (7, 2)
-    # one C mention among ~300 words (0.2 / ln 301 = 0.035) is below the lowest tier: no token
-    assert "exchequ" not in buried and buried["highway"] == IMPACT_TIERS  # 60 mentions and a title
+    # 1.0 / ln(1 + 5 words) = 0.56 is tier 9; 0.2 / ln(1 + 5) = 0.11 is tier 4
+    assert (titled["exchequ"], in_body["exchequ"]) == (9, 4)
+    # one C mention among ~1000 words (0.2 / ln 1001 = 0.029) is below the lowest tier: no token
+    assert "exchequ" not in buried
+    assert buried["highway"] == IMPACT_TIERS  # 200 mentions and a title
 
 
 def test_tiers_follow_the_one_word_ts_rank_cd():

@@ -4,8 +4,9 @@
 tier of that lexeme's share of the record's rank: the sum of its position weights (A 1.0, B 0.4,
 C 0.2, D 0.1, ts_rank_cd's defaults) over ln(1 + the number of positions), which is what
 ts_rank_cd(vector, 'lexeme', 1|32) computes before its final r / (r + 1). Tiers are geometric:
-tier t starts at 0.06 * sqrt(2) ** (t - 1), t = 1..10, the top one open-ended; a lexeme whose share
-is below 0.06 gets no token (most single mentions on a long page), which keeps the index small.
+tier t starts at 0.03 * sqrt(2) ** (t - 1), t = 1..12, the top one open-ended; a lexeme whose share
+is below 0.03 gets no token (a single mention on a page of more than ~780 words), which keeps the
+index smaller.
 The constants are models.IMPACT_BASE, IMPACT_STEP and IMPACT_TIERS.
 
 A GIN index on search_impact(search_vector) per searchable model then answers "the records where
@@ -32,12 +33,12 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     )
     SELECT coalesce(
         array_to_tsvector(array_agg(
-            lexeme || '~' || least(10, floor(ln(share / 0.06) / ln(sqrt(2.0)))::int + 1)
+            lexeme || '~' || least(12, floor(ln(share / 0.03) / ln(sqrt(2.0)))::int + 1)
         )),
         ''::tsvector
     )
       FROM shares
-     WHERE share >= 0.06
+     WHERE share >= 0.03
 $$;
 """
 DROP_FUNCTION = "DROP FUNCTION IF EXISTS search_impact(tsvector);"
