@@ -35,6 +35,7 @@ from councilarchive.archive.models import (
 )
 
 RANKED = 200  # candidates ranked per model for a results page (at least)
+TOP_TOGETHER = 4  # tiers above IMPACT_TIERS - 4 are asked for in one query for AND and phrases
 ESTIMATE_ABOVE = 4  # x limit: a planner estimate above this is shown as "about N" uncounted
 
 # One token of a tsquery's text: a quoted lexeme ("'budget'", "'o''neil':*") or a phrase
@@ -134,8 +135,10 @@ def relevance_candidates(
                 return rows, -1
         else:
             rank, budget = fields.index("rank"), 8 * need
-            for tier in range(IMPACT_TIERS, 0, -1):
-                rows += tiers(tier, tier, budget - len(rows))
+            # the top tiers together (a conjunction rarely reaches them), then one at a time
+            for tier in range(IMPACT_TIERS - TOP_TOGETHER, 0, -1):
+                first = tier if tier < IMPACT_TIERS - TOP_TOGETHER else IMPACT_TIERS
+                rows += tiers(first, tier, budget - len(rows))
                 if len(rows) >= budget:
                     return rows, -1
                 if len(rows) >= need:
