@@ -35,7 +35,9 @@ from councilarchive.archive.models import (
 )
 
 RANKED = 200  # candidates ranked per model for a results page (at least)
-TOP_TOGETHER = 4  # tiers above IMPACT_TIERS - 4 are asked for in one query for AND and phrases
+# x need: the most records ranked per model, however deep the tiers go (words that must all match
+# are ranked less deep: at a million pages even 8 x need does not find their exact top 20)
+RANK_AT_MOST, RANK_AT_MOST_ALL_WORDS = 8, 4
 ESTIMATE_ABOVE = 4  # x limit: a planner estimate above this is shown as "about N" uncounted
 
 # One token of a tsquery's text: a quoted lexeme ("'budget'", "'o''neil':*") or a phrase
@@ -107,45 +109,54 @@ def relevance_candidates(
     (matching and filtered already), and the exact number of matches when the fallback saw them
     all (else -1).
 
-    One word, or words joined by OR: the tiers from the top, whole, as one UNION ALL of the tiers
-    under one LIMIT of 2 x `need`, which PostgreSQL runs tier by tier, stopping as soon as it has
-    enough. Every record above the tier that crosses the limit is there (the rest of that tier
-    weigh within a factor IMPACT_STEP of each other), so the top is exact.
-
-    Words that must all match (AND, phrases): how close they stand decides the rank, which the
-    tiers cannot see; but a record cannot score much more than its weakest word weighs, so tier
-    by tier, ranking as we go, until the `top`th best rank reaches what the next tier can weigh
-    and there are `need`, or 8 x `need` records are ranked."""
-    rows: list[tuple] = []
+    First one query: the tiers from the top as a UNION ALL under one LIMIT of 2 x `need`, which
+    PostgreSQL runs tier by tier, stopping as soon as it has enough; every tier above the one it
+    stopped in is then whole. That is the answer when the `top`th best rank is at least what any
+    record left out can score. If not, the rest of that tier, then tier by tier (ranking as we
+    go) until it is, or RANK_AT_MOST (x `need`) records are ranked. For one word the rank is the
+    word's weight, so that top is exact; for OR a record scores at most the sum of its words'
+    weights; words that must all match (AND, phrases) score by how close they stand, which the
+    tiers cannot see, but hardly more than their weakest word weighs, so the same stop is an
+    approximation there (a poor one at a million pages, where the budget runs out first)."""
+    found: dict[int, tuple] = {}
     if tree:
         sql, params = _band_sql(queryset, fields)
+        conjunction = bool(CONJUNCTION.match(tree))
+        words = 1 if conjunction else len(TSQUERY_TOKEN.findall(tree))
+        depth = RANK_AT_MOST_ALL_WORDS if conjunction else RANK_AT_MOST
+        rank, budget = fields.index("rank"), depth * need
 
         def tiers(first: int, last: int, cap: int) -> list[tuple]:
+            """Rows of tiers first..last, best first, each ending with its tier."""
             union, args = [], []
             for tier in range(first, last - 1, -1):
-                union.append(f"({sql})")
+                union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")
                 args += [arg if arg is not BAND else band_query(tree, tier) for arg in params]
             with connection.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
-                return cursor.fetchall()
+                rows = cursor.fetchall()
+            for row in rows:
+                found.setdefault(row[0], row[:-1])
+            return rows
 
-        if not CONJUNCTION.match(tree):
-            rows = tiers(IMPACT_TIERS, 1, 2 * need)
-            if len(rows) >= need:
-                return rows, -1
-        else:
-            rank, budget = fields.index("rank"), 8 * need
-            # the top tiers together (a conjunction rarely reaches them), then one at a time
-            for tier in range(IMPACT_TIERS - TOP_TOGETHER, 0, -1):
-                first = tier if tier < IMPACT_TIERS - TOP_TOGETHER else IMPACT_TIERS
-                rows += tiers(first, tier, budget - len(rows))
-                if len(rows) >= budget:
-                    return rows, -1
-                if len(rows) >= need:
-                    best = sorted((row[rank] for row in rows), reverse=True)[top - 1]
-                    # ranks come as r / (r + 1); tier `tier - 1` and below weigh less than this
-                    if best / (1 - best) >= IMPACT_BASE * IMPACT_STEP ** (tier - 1):
-                        return rows, -1
+        def enough(below: int) -> bool:
+            """Whether the `top`th best rank beats any record of tier `below` or lower."""
+            if len(found) < need:
+                return False
+            best = sorted((row[rank] for row in found.values()), reverse=True)[top - 1]
+            # ranks come as r / (r + 1); tier t holds weights under IMPACT_BASE * STEP ** t
+            return best / (1 - best) >= words * IMPACT_BASE * IMPACT_STEP**below
+
+        first = tiers(IMPACT_TIERS, 1, 2 * need)
+        cut = first[-1][-1] if len(first) == 2 * need else 0  # the tier it stopped in
+        if cut and not enough(cut):
+            for tier in range(cut, 0, -1):
+                tiers(tier, tier, budget - len(found) + len(first) * (tier == cut))
+                if len(found) >= budget or enough(tier - 1):
+                    break
+        if len(found) >= need:
+            return list(found.values()), -1
+    rows = list(found.values())
     # Too few in the tiers: add any matches (all of them when there are at most `limit`).
     anything = list(queryset.values_list(*fields)[: limit + 1])
     exact = len(anything) if len(anything) <= limit else -1
