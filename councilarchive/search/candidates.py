@@ -93,13 +93,20 @@ CONJUNCTION = re.compile(r"^[^|!]*(&|<(?:\d+|-)>)[^|!]*$")  # "'budget' & 'save'
 @contextmanager
 def serial():
     """No parallel workers for these queries: they read a few hundred rows, and starting
-    workers (~8 ms a query on this machine) costs more than they save."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET max_parallel_workers_per_gather = 0")
-        try:
-            yield
-        finally:
-            cursor.execute("RESET max_parallel_workers_per_gather")
+    workers (~8 ms a query on this machine) costs more than they save. The tiers' UNION ALL
+    needs it too: only a serial Append returns its branches in order. Re-entrant."""
+    depth = getattr(connection, "_search_serial", 0)
+    connection._search_serial = depth + 1
+    try:
+        if not depth:
+            with connection.cursor() as cursor:
+                cursor.execute("SET max_parallel_workers_per_gather = 0")
+        yield
+    finally:
+        connection._search_serial = depth
+        if not depth:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def relevance_candidates(
@@ -132,7 +139,7 @@ def relevance_candidates(
             for tier in range(first, last - 1, -1):
                 union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")
                 args += [arg if arg is not BAND else band_query(tree, tier) for arg in params]
-            with connection.cursor() as cursor:
+            with serial(), connection.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
                 rows = cursor.fetchall()
             for row in rows:
