@@ -5,8 +5,9 @@ Built to stay fast at a million pages:
 - relevance: each model ranks a bounded candidate set chosen by the impact tiers of the query's
   words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
   very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
-  the exhaustive top for one word and OR, and close to it for AND and phrases; any matches are
-  added when the tiers hold too few (then, at up to `limit` matches, all of them are ranked);
+  the exhaustive top for one word, OR and negation; only an approximation for AND and phrases
+  (their rank depends on how close the words stand, which the tiers do not hold); any matches
+  are added when the tiers hold too few (then, at up to `limit` matches, all are ranked);
 - newest/oldest: the first `limit` matches in date order;
 - the count is exact up to `limit` and the planner's estimate above it, shown as "about N";
 - facets count the ranked candidates; ts_headline runs only for the rows on the page.
