@@ -18,7 +18,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -39,6 +39,29 @@ def search_vector(**weights: str) -> models.GeneratedField:
     return models.GeneratedField(
         expression=expression, output_field=SearchVectorField(), db_persist=True, editable=False
     )
+
+
+# Impact tiers (migration 0007, councilarchive.search.candidates): `search_impact(search_vector)`
+# holds "lexeme~t" for each lexeme of a record, t being the tier of the lexeme's share of the rank:
+# the sum of its position weights (A 1.0, B 0.4, C 0.2, D 0.1) over ln(1 + the record's length),
+# which is what that word alone scores under ts_rank_cd with RANK_NORMALISATION (before the final
+# r / (r + 1)). Tier t holds shares from IMPACT_BASE * IMPACT_STEP ** (t - 1) up (t = 1..IMPACT_TIERS,
+# the top tier open-ended); smaller shares get no token. Only the lexeme's own tier is stored, so
+# "tier t or higher" is the query 'budget~t' | ... | 'budget~IMPACT_TIERS'. A GIN expression
+# index on it finds the records where a word weighs most without ranking every record with it.
+IMPACT_FUNCTION = "search_impact"
+IMPACT_BASE = 0.03
+IMPACT_STEP = 2**0.5
+IMPACT_TIERS = 12
+
+
+def search_impact() -> Func:
+    """The impact tiers of the stored vector (the expression the `*_impact` indexes are on)."""
+    return Func(F("search_vector"), function=IMPACT_FUNCTION, output_field=SearchVectorField())
+
+
+def impact_index(name: str) -> GinIndex:
+    return GinIndex(search_impact(), name=name)
 
 
 def search_query(text: str) -> SearchQuery:
@@ -220,7 +243,10 @@ class Page(models.Model):
 
     class Meta:
         ordering = ["document", "number"]
-        indexes = [GinIndex(fields=["search_vector"], name="page_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="page_search"),
+            impact_index("page_impact"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="page_unique_per_document"),
         ]
@@ -320,6 +346,7 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["meeting", "position"]),
             GinIndex(fields=["search_vector"], name="item_search"),
+            impact_index("item_impact"),
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm"),
         ]
 
@@ -359,6 +386,7 @@ class Report(models.Model):
         ordering = ["document", "page_start"]
         indexes = [
             GinIndex(fields=["search_vector"], name="report_search"),
+            impact_index("report_impact"),
             GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="report_subject_trgm"),
         ]
 
@@ -388,7 +416,10 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["item", "position"]
-        indexes = [GinIndex(fields=["search_vector"], name="resolution_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="resolution_search"),
+            impact_index("resolution_impact"),
+        ]
 
     def __str__(self):
         return self.text[:80]

@@ -2,11 +2,15 @@
 and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
 
 Built to stay fast at a million pages:
-- each model contributes at most `limit` candidates, fetched with a cheap order (none for
-  relevance, so the GIN bitmap scan stops early; the date for newest/oldest); only those are
-  ranked with ts_rank_cd (cover density, length-normalised);
-- the count is exact below the cap and the planner's estimate above it, shown as "about N";
-- facets count the candidates; ts_headline runs only for the rows on the page.
+- relevance: each model ranks a bounded candidate set chosen by the impact tiers of the query's
+  words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
+  very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
+  the exhaustive top for one word, OR and negation; only an approximation for AND and phrases
+  (their rank depends on how close the words stand, which the tiers do not hold); any matches
+  are added when the tiers hold too few (then, at up to `limit` matches, all are ranked);
+- newest/oldest: the first `limit` matches in date order;
+- the count is exact up to `limit` and the planner's estimate above it, shown as "about N";
+- facets count the ranked candidates; ts_headline runs only for the rows on the page.
 """
 
 from __future__ import annotations
@@ -23,6 +27,14 @@ from django.http import QueryDict
 
 from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Topic, search_query
 from councilarchive.search import snippets
+from councilarchive.search.candidates import (
+    RANKED,
+    count,
+    estimate,
+    positive_tree,
+    relevance_candidates,
+    serial,
+)
 from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.sources import SOURCE, SOURCES, Source
 
@@ -147,18 +159,19 @@ def search(
 
     counts: dict[str, int] = {}
     estimated = False
-    for source in SOURCES:
-        if not wanted & set(source.kinds):
-            continue
-        queryset = filterset.filter_queryset(source.queryset(text))
-        if kinds:
-            queryset = queryset.filter(kind_ref__in=kinds)
-        rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
-        results.hits.extend(Hit(source.name, *row) for row in rows[:limit])
-        counts[source.name] = len(rows)
-        if len(rows) > limit:  # more than we rank: estimate, never count, the rest
-            counts[source.name] = max(limit + 1, estimate(queryset))
-            estimated = True
+    tree = positive_tree(text) if text and sort == "relevance" else ""
+    shown = results.number * per_page
+    with serial():
+        for source in SOURCES:
+            if not wanted & set(source.kinds):
+                continue
+            queryset = filterset.filter_queryset(source.queryset(text))
+            if kinds:
+                queryset = queryset.filter(kind_ref__in=kinds)
+            rows, counts[source.name], guessed = _matches(queryset, sort, tree, shown, limit)
+            hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
+            results.hits.extend(hits[:limit])
+            estimated = estimated or guessed
     results.hits.sort(key=SORT_KEYS[sort])
     results.count = sum(counts.values())
     results.estimated = estimated
@@ -173,12 +186,25 @@ def search(
 HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
 
 
+def _matches(queryset, sort: str, tree: str, shown: int, limit: int):
+    """(rows of HIT_FIELDS, number of matches, estimated?) for one model."""
+    if tree:  # relevance: rank a well-chosen few (candidates.py), count apart
+        need = min(limit, max(RANKED, shown))
+        rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, top=shown)
+        return rows, *((exact, False) if exact >= 0 else count(queryset, limit))
+    # newest/oldest, or no words: the first `limit` in date order
+    rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
+    if len(rows) > limit:  # more than we show: estimate, never count, the rest
+        return rows, max(limit + 1, estimate(queryset)), True
+    return rows, len(rows), False
+
+
 def _ordered(queryset, sort: str):
     if sort == "newest":
         return queryset.order_by(F("date_ref").desc(nulls_last=True), "-pk")
     if sort == "oldest":
         return queryset.order_by(F("date_ref").asc(nulls_last=True), "pk")
-    return queryset  # relevance: any `limit` matches, ranked below
+    return queryset
 
 
 def _date_key(hit: Hit) -> int:
@@ -207,12 +233,6 @@ def query_problem(text: str) -> str:
     if not tree:
         return "Those words are too common to search for. Try more specific words."
     return ""
-
-
-def estimate(queryset) -> int:
-    """The planner's estimate of the number of rows (no count(*) over a million pages)."""
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:

@@ -1,0 +1,198 @@
+"""Which records a relevance search ranks: a bounded, well-chosen candidate set per model.
+
+Ranking every match with ts_rank_cd is what does not scale (a common word matches most of a
+million pages). The impact tiers (migration 0007, `models.IMPACT_*`) say, per record and lexeme,
+how much that lexeme alone adds to the record's rank. So for a query we ask the GIN index on
+`search_impact(search_vector)` for the records where the query's words weigh at least tier t,
+from the top tier down, until there are `need` of them that also match the whole query (with the
+filters); only those are ranked, with the very ts_rank_cd expression an exhaustive ORDER BY would
+use. For one word the rank is monotonic in the impact, so the top of the candidates is the exact
+top; for AND and phrases a record needs every word at tier t (its covers cannot outscore its
+rarest word), for OR any of them; a negated word only filters.
+
+When the tiers hold too few records (rare words, single mentions on long pages, narrow filters)
+any `limit` matches are added: few enough matches are then all of them, so the ranking is still
+exhaustive where it is cheap to be.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+
+from django.contrib.postgres.search import SearchQueryField
+from django.db import connection
+from django.db.models import BooleanField, Func, Value
+from django.db.models.functions import Cast
+
+from councilarchive.archive.models import (
+    IMPACT_BASE,
+    IMPACT_STEP,
+    IMPACT_TIERS,
+    SEARCH_CONFIG,
+    search_impact,
+)
+
+RANKED = 200  # candidates ranked per model for a results page (at least)
+# x need: the most records ranked per model, however deep the tiers go (words that must all match
+# are ranked less deep: at a million pages even 8 x need does not find their exact top 20)
+RANK_AT_MOST, RANK_AT_MOST_ALL_WORDS = 8, 4
+ESTIMATE_ABOVE = 4  # x limit: a planner estimate above this is shown as "about N" uncounted
+
+# One token of a tsquery's text: a quoted lexeme ("'budget'", "'o''neil':*") or a phrase
+# operator ("<->", "<2>"), which becomes AND (the tiers have no positions).
+TSQUERY_TOKEN = re.compile(r"'((?:[^']|'')*)'(:\*?[A-D]*)?|<(?:\d+|-)>")
+
+
+class Matches(Func):
+    """`vector @@ query` as a boolean expression the ORM can filter on."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def positive_tree(text: str) -> str:
+    """The indexable, positive part of the web-search query (negated words dropped), as text:
+    "budget -capital" gives "'budget'", '"local transport plan"' gives
+    "'local' <-> 'transport' <-> 'plan'". Empty when nothing is left."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+        )
+        tree = cursor.fetchone()[0] or ""
+    return "" if tree == "T" else tree
+
+
+def tier_query(tree: str, tier: int) -> str:
+    """The tsquery (text) of "each word of `tree` at `tier` or higher", keeping its AND/OR shape:
+    "'budget' & 'save'" at 9 gives "( 'budget~9' | 'budget~10' ) & ( 'save~9' | 'save~10' )"."""
+
+    def token(match: re.Match) -> str:
+        if match.group(1) is None:
+            return "&"
+        tiers = range(tier, IMPACT_TIERS + 1)
+        return "( " + " | ".join(f"'{match.group(1)}~{t}'" for t in tiers) + " )"
+
+    return TSQUERY_TOKEN.sub(token, tree)
+
+
+def band_query(tree: str, tier: int) -> str:
+    """Records whose words of `tree` reach `tier` but not the tier above (the top tier is open)."""
+    query = f"( {tier_query(tree, tier)} )"
+    if tier < IMPACT_TIERS:
+        query += f" & !( {tier_query(tree, tier + 1)} )"
+    return query
+
+
+BAND = "\x00band\x00"  # stands for the band's tsquery while the SQL is compiled once
+CONJUNCTION = re.compile(r"^[^|!]*(&|<(?:\d+|-)>)[^|!]*$")  # "'budget' & 'save'", no OR, no NOT
+
+
+@contextmanager
+def serial():
+    """No parallel workers for these queries: they read a few hundred rows, and starting
+    workers (~8 ms a query on this machine) costs more than they save. The tiers' UNION ALL
+    needs it too: only a serial Append returns its branches in order. Re-entrant."""
+    depth = getattr(connection, "_search_serial", 0)
+    connection._search_serial = depth + 1
+    try:
+        if not depth:
+            with connection.cursor() as cursor:
+                cursor.execute("SET max_parallel_workers_per_gather = 0")
+        yield
+    finally:
+        connection._search_serial = depth
+        if not depth:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET max_parallel_workers_per_gather")
+
+
+def relevance_candidates(
+    queryset, tree: str, need: int, limit: int, fields: tuple[str, ...], top: int = 20
+):
+    """`fields` (the first the pk, one of them "rank") of the records to rank for `queryset`
+    (matching and filtered already), and the exact number of matches when the fallback saw them
+    all (else -1).
+
+    First one query: the tiers from the top as a UNION ALL under one LIMIT of 2 x `need`, which
+    PostgreSQL runs tier by tier, stopping as soon as it has enough; every tier above the one it
+    stopped in is then whole. That is the answer when the `top`th best rank is at least what any
+    record left out can score. If not, the rest of that tier, then tier by tier (ranking as we
+    go) until it is, or RANK_AT_MOST (x `need`) records are ranked. For one word the rank is the
+    word's weight, so that top is exact; for OR a record scores at most the sum of its words'
+    weights; words that must all match (AND, phrases) score by how close they stand, which the
+    tiers cannot see, but hardly more than their weakest word weighs, so the same stop is an
+    approximation there (a poor one at a million pages, where the budget runs out first)."""
+    found: dict[int, tuple] = {}
+    if tree:
+        sql, params = _band_sql(queryset, fields)
+        conjunction = bool(CONJUNCTION.match(tree))
+        words = 1 if conjunction else len(TSQUERY_TOKEN.findall(tree))
+        depth = RANK_AT_MOST_ALL_WORDS if conjunction else RANK_AT_MOST
+        rank, budget = fields.index("rank"), depth * need
+
+        def tiers(first: int, last: int, cap: int) -> list[tuple]:
+            """Rows of tiers first..last, best first, each ending with its tier."""
+            union, args = [], []
+            for tier in range(first, last - 1, -1):
+                union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")
+                args += [arg if arg is not BAND else band_query(tree, tier) for arg in params]
+            with serial(), connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
+                rows = cursor.fetchall()
+            for row in rows:
+                found.setdefault(row[0], row[:-1])
+            return rows
+
+        def enough(below: int) -> bool:
+            """Whether the `top`th best rank beats any record of tier `below` or lower."""
+            if len(found) < need:
+                return False
+            best = sorted((row[rank] for row in found.values()), reverse=True)[top - 1]
+            # ranks come as r / (r + 1); tier t holds weights under IMPACT_BASE * STEP ** t
+            return best / (1 - best) >= words * IMPACT_BASE * IMPACT_STEP**below
+
+        first = tiers(IMPACT_TIERS, 1, 2 * need)
+        cut = first[-1][-1] if len(first) == 2 * need else 0  # the tier it stopped in
+        if cut and not enough(cut):
+            for tier in range(cut, 0, -1):
+                tiers(tier, tier, budget - len(found) + len(first) * (tier == cut))
+                if len(found) >= budget or enough(tier - 1):
+                    break
+        if len(found) >= need:
+            return list(found.values()), -1
+    rows = list(found.values())
+    # Too few in the tiers: add any matches (all of them when there are at most `limit`).
+    anything = list(queryset.values_list(*fields)[: limit + 1])
+    exact = len(anything) if len(anything) <= limit else -1
+    seen = {row[0] for row in rows}
+    return rows + [row for row in anything[:limit] if row[0] not in seen], exact
+
+
+def _band_sql(queryset, fields) -> tuple[str, list]:
+    """The SQL of `fields` of the records of one tier band, with BAND for the band's tsquery."""
+    band = Matches(search_impact(), Cast(Value(BAND), SearchQueryField()))
+    sql, params = queryset.filter(band).values_list(*fields).query.sql_with_params()
+    # Check the whole query row by row on the tiers' few records: left indexable, the planner
+    # ANDs the tiers' bitmap with the word's whole posting list (442,596 pages for "council").
+    vector = f'"{queryset.model._meta.db_table}"."search_vector"'
+    return sql.replace(f"{vector} @@", f"({vector} || ''::tsvector) @@"), list(params)
+
+
+def count(queryset, limit: int) -> tuple[int, bool]:
+    """(number of matches, estimated?): exact up to `limit`, else the planner's estimate."""
+    guess = estimate(queryset)
+    if guess > ESTIMATE_ABOVE * limit:
+        return guess, True
+    seen = queryset.values_list("pk", flat=True)[: limit + 1].count()
+    if seen > limit:
+        return max(limit + 1, guess), True
+    return seen, False
+
+
+def estimate(queryset) -> int:
+    """The planner's estimate of the number of rows (no count(*) over a million pages)."""
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -1,0 +1,152 @@
+"""Impact tiers (migration 0007) and the candidates they choose: a relevance search ranks a few
+hundred records per model, and its top 20 must be the exhaustive ts_rank_cd top 20."""
+
+import math
+
+import pytest
+from django.db import connection
+
+from councilarchive.archive.models import (
+    IMPACT_BASE,
+    IMPACT_STEP,
+    IMPACT_TIERS,
+    RANK_NORMALISATION,
+    SEARCH_CONFIG,
+)
+from councilarchive.search.candidates import positive_tree, relevance_candidates, tier_query
+from councilarchive.search.query import search
+from councilarchive.search.sources import SOURCES
+
+pytestmark = pytest.mark.django_db
+
+LONG_BODY = " ".join(f"paragraph {n} about highways maintenance and drainage" for n in range(200))
+
+
+def impact(*parts: tuple[str, str]) -> dict[str, int]:
+    """search_impact of the vector of these (text, weight) parts, as {lexeme: tier}."""
+    vector = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
+    args = [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unnest(tsvector_to_array(search_impact({vector})))", args)
+        tokens = [row[0] for row in cursor.fetchall()]
+    return {lexeme: int(tier) for lexeme, tier in (t.rsplit("~", 1) for t in tokens)}
+
+
+def one_word_rank(word: str, *parts: tuple[str, str]) -> float:
+    """ts_rank_cd of one word with the length normalisation only (no r / (r + 1))."""
+    vector = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
+    args = [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ts_rank_cd({vector}, to_tsquery(%s::regconfig, %s), 1)",
+            [*args, SEARCH_CONFIG, word],
+        )
+        return cursor.fetchone()[0]
+
+
+def expected_tier(share: float) -> int | None:
+    if share < IMPACT_BASE:
+        return None
+    return min(IMPACT_TIERS, math.floor(math.log(share / IMPACT_BASE, IMPACT_STEP)) + 1)
+
+
+def test_a_title_word_gets_a_higher_tier_than_one_mention_in_a_long_body():
+    body = "The grant was confirmed in July."
+    titled = impact(("Exchequer grant", "A"), (body, "C"))
+    in_body = impact(("Grant", "A"), ("The Exchequer grant was confirmed in July.", "C"))
+    buried = impact(("Highways", "A"), (LONG_BODY + " The exchequer grant was confirmed.", "C"))
+    # 1.0 / ln(1 + 5 words) = 0.56 is tier 9; 0.2 / ln(1 + 5) = 0.11 is tier 4
+    assert (titled["exchequ"], in_body["exchequ"]) == (9, 4)
+    # one C mention among ~1000 words (0.2 / ln 1001 = 0.029) is below the lowest tier: no token
+    assert "exchequ" not in buried
+    assert buried["highway"] == IMPACT_TIERS  # 200 mentions and a title
+
+
+def test_tiers_follow_the_one_word_ts_rank_cd():
+    parts = (("Budget monitoring report", "A"), ("Savings of 2m.", "B"), (LONG_BODY, "C"))
+    tiers = impact(*parts)
+    for word in ("budget", "save", "highway", "drainag", "monitor"):
+        assert tiers.get(word) == expected_tier(one_word_rank(word, *parts)), word
+    assert tiers["budget"] > tiers["save"]  # A beats B at the same count
+
+
+def test_stop_words_and_empty_text_have_no_impact():
+    assert impact(("the and of to", "A")) == {}
+    assert impact(("", "C")) == {}
+
+
+def test_tier_query_keeps_the_shape_of_the_query():
+    assert tier_query("'budget' & 'save'", IMPACT_TIERS - 1) == (
+        f"( 'budget~{IMPACT_TIERS - 1}' | 'budget~{IMPACT_TIERS}' ) & "
+        f"( 'save~{IMPACT_TIERS - 1}' | 'save~{IMPACT_TIERS}' )"
+    )
+    # a phrase needs every word (the tiers have no positions); an apostrophe stays quoted
+    assert tier_query("'o''neil' <-> 'motion'", IMPACT_TIERS) == (
+        f"( 'o''neil~{IMPACT_TIERS}' ) & ( 'motion~{IMPACT_TIERS}' )"
+    )
+
+
+def test_negated_words_only_filter():
+    assert positive_tree("budget -capital") == "'budget'"
+    assert positive_tree('"local transport plan"') == "'local' <-> 'transport' <-> 'plan'"
+    assert positive_tree("libraries OR museums") == "'librari' | 'museum'"
+
+
+def exhaustive(source, text: str, n: int = 20) -> list[tuple[int, float]]:
+    """The reference: every match ranked with ts_rank_cd on the stored vector."""
+    return list(
+        source.model.objects.search(text).order_by("-rank", "pk").values_list("pk", "rank")[:n]
+    )
+
+
+def assert_same_top(ours: list[tuple[int, float]], truth: list[tuple[int, float]]):
+    """Same ranks in the same order; the same records wherever the rank is not tied with the
+    last one shown (records tied on the 20th rank are equally good answers)."""
+    assert [round(r, 6) for _, r in ours] == [round(r, 6) for _, r in truth]
+    last = truth[-1][1] if truth else 0
+    assert {pk for pk, r in ours if r > last} == {pk for pk, r in truth if r > last}
+
+
+QUERIES = [
+    "council",
+    "safeguarding",
+    "budget savings",
+    '"health and wellbeing"',
+    "schools OR libraries",
+    "children -safeguarding",
+]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_relevance_top_20_is_the_exhaustive_top_20(sample_archive, text):
+    # limit 60: the tiers, not the "any matches" fallback, must supply the ranked candidates
+    results = search({"q": text}, limit=60)
+    checked = 0
+    for source in SOURCES:
+        truth = exhaustive(source, text)
+        ours = [(h.pk, h.rank) for h in results.hits if h.source == source.name][:20]
+        assert_same_top(ours, truth)
+        checked += len(truth)
+    assert checked >= 20
+
+
+def test_common_words_are_ranked_from_the_tiers(sample_archive):
+    page = SOURCES[-1]
+    queryset = page.queryset("council")
+    assert queryset.count() > 100
+    rows, exact = relevance_candidates(queryset, positive_tree("council"), 30, 60, ("pk", "rank"))
+    # found in the tiers: fewer than all matches, no exact count
+    assert exact == -1 and 30 <= len(rows) < queryset.count()
+    top = [pk for pk, _ in exhaustive(page, "council")]
+    assert set(top) <= {pk for pk, _ in rows}
+
+
+def test_relevance_rank_is_ts_rank_cd_of_the_stored_vector(sample_archive):
+    hit = search({"q": "safeguarding", "kind": "page"}).hits[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_rank_cd(search_vector, websearch_to_tsquery(%s::regconfig, %s), %s) "
+            "FROM archive_page WHERE id = %s",
+            [SEARCH_CONFIG, "safeguarding", RANK_NORMALISATION, hit.pk],
+        )
+        assert cursor.fetchone()[0] == pytest.approx(hit.rank)
