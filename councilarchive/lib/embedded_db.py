@@ -39,6 +39,8 @@ def _locked(path: Path):
 def _is_our_postmaster(pid: int, pgdata: Path) -> bool:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text():
+            return False  # killed, not yet reaped: gone
     except OSError:
         return False
     return any(b"postgres" in part for part in cmdline[:1]) and str(pgdata).encode() in cmdline
@@ -69,10 +71,23 @@ def ensure_server(data_dir: Path, db_name: str = DB_NAME) -> dict:
     with _locked(data_dir / "start.lock"):
         if pgdata.exists():
             _remove_stale_pidfile(pgdata)
-        server = _start(get_server, pgdata)
-        info = server.get_postmaster_info()
-        socket_dir = str(info.socket_dir)
-        _ensure_database(socket_dir, info.port or 5432, db_name)
+        deadline = time.monotonic() + 120.0
+        while True:
+            server = _start(get_server, pgdata)
+            info = server.get_postmaster_info()
+            socket_dir = str(info.socket_dir)
+            try:
+                _ensure_database(socket_dir, info.port or 5432, db_name)
+                break
+            except psycopg_operational_error() as error:
+                # Just after a kill -9 the old server's pid file can name a process that is not
+                # yet reaped, so the package reports it running while its socket refuses: wait,
+                # clear the stale pid file and start again.
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("embedded PostgreSQL refused a connection (%s); retrying", error)
+                time.sleep(1.0)
+                _remove_stale_pidfile(pgdata)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": db_name,
@@ -116,6 +131,12 @@ def _start(get_server, pgdata: Path, timeout_s: float = 120.0):
             _remove_stale_pidfile(pgdata)
         finally:
             package_log.setLevel(logging.NOTSET)
+
+
+def psycopg_operational_error() -> type[Exception]:
+    import psycopg
+
+    return psycopg.OperationalError
 
 
 def _ensure_database(socket_dir: str, port: int, db_name: str) -> None:
