@@ -45,6 +45,14 @@ class Rule:
     pattern: re.Pattern
     title_only: bool = False
     exclude: bool = False
+    # the rule's first word, lower-cased, when plain ASCII: a text whose lower-cased form lacks
+    # it cannot match, so the regular expression is not run (most rules miss most records)
+    needle: str | None = None
+
+    def count(self, text: str, lowered: str) -> int:
+        if self.needle is not None and self.needle not in lowered:
+            return 0
+        return len(self.pattern.findall(text))
 
     @classmethod
     def parse(cls, line: str) -> Rule | None:
@@ -65,7 +73,9 @@ class Rule:
         # \b only where the rule starts with a word character ("£", "0-25" still work)
         head = r"\b" if re.match(r"\w", words[0]) else ""
         pattern = re.compile(f"{head}{body}{tail}", re.IGNORECASE)
-        return cls(line, pattern, title_only, exclude)
+        first = words[0].lower()
+        needle = first if first.isascii() and first.isalnum() else None
+        return cls(line, pattern, title_only, exclude, needle)
 
 
 def parse_rules(text: str) -> list[Rule]:
@@ -88,21 +98,42 @@ class Evidence:
         return not self.excluded and (self.title_hits > 0 or self.body_hits >= self.body_needed)
 
 
-def evidence(rules: list[Rule], title: str, body: str) -> Evidence:
+def _lower(text: str) -> str:
+    # "ſ" (long s) matches "s" under re.IGNORECASE but is its own lower case
+    return text.lower().replace("ſ", "s")
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A record's title and body, with what every topic's rules need of them, computed once."""
+
+    title: str
+    body: str
+    title_lower: str
+    body_lower: str
+    body_words: int
+
+    @classmethod
+    def of(cls, title: str, body: str) -> Texts:
+        return cls(title, body, _lower(title), _lower(body), len(body.split()))
+
+
+def evidence(rules: list[Rule], title: str | Texts, body: str = "") -> Evidence:
     """How often the rules match a record's title and body (and whether an exclusion does)."""
+    texts = title if isinstance(title, Texts) else Texts.of(title, body)
     title_hits = body_hits = 0
     for rule in rules:
-        in_title = len(rule.pattern.findall(title))
-        in_body = 0 if rule.title_only else len(rule.pattern.findall(body))
+        in_title = rule.count(texts.title, texts.title_lower)
+        in_body = 0 if rule.title_only else rule.count(texts.body, texts.body_lower)
         if rule.exclude and (in_title or in_body):
             return Evidence(excluded=True)
         if not rule.exclude:
             title_hits += in_title
             body_hits += in_body
-    return Evidence(title_hits, body_hits, len(body.split()))
+    return Evidence(title_hits, body_hits, texts.body_words)
 
 
-def matches(rules: list[Rule], title: str, body: str) -> bool:
+def matches(rules: list[Rule], title: str | Texts, body: str = "") -> bool:
     return evidence(rules, title, body).matches
 
 
@@ -121,8 +152,8 @@ def _texts(record, names: Iterable[str]) -> str:
 def topics_for(record, compiled: dict[int, list[Rule]]) -> list[int]:
     """The ids of the topics `record` (an Item, Report or Resolution) belongs to."""
     title_fields, body_fields = FIELDS[type(record)]
-    title, body = _texts(record, title_fields), _texts(record, body_fields)
-    return [topic_id for topic_id, rules in compiled.items() if matches(rules, title, body)]
+    texts = Texts.of(_texts(record, title_fields), _texts(record, body_fields))
+    return [topic_id for topic_id, rules in compiled.items() if matches(rules, texts)]
 
 
 @transaction.atomic
