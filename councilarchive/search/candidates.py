@@ -53,16 +53,16 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-def positive_tree(text: str) -> str:
+def query_tree(text: str) -> str:
     """The indexable, positive part of the web-search query (negated words dropped), as text:
     "budget -capital" gives "'budget'", '"local transport plan"' gives
-    "'local' <-> 'transport' <-> 'plan'". Empty when nothing is left."""
+    "'local' <-> 'transport' <-> 'plan'"; "T" when only negated words are left, "" when nothing
+    is (stop words only)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
         )
-        tree = cursor.fetchone()[0] or ""
-    return "" if tree == "T" else tree
+        return cursor.fetchone()[0] or ""
 
 
 def tier_query(tree: str, tier: int) -> str:

@@ -21,7 +21,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline
-from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
 
@@ -31,7 +30,7 @@ from councilarchive.search.candidates import (
     RANKED,
     count,
     estimate,
-    positive_tree,
+    query_tree,
     relevance_candidates,
     serial,
 )
@@ -152,14 +151,16 @@ def search(
     results = Results(text, sort, filterset, [], 0, False, number=data.get("page") or 1)
     wanted = set(data.get("kind") or KIND_LABELS) & set(kinds or KIND_LABELS)
 
-    problem = query_problem(text)
+    tree = query_tree(text) if text else ""
+    problem = query_problem(text, tree)
     if problem:
         results.message = problem
         return results
 
     counts: dict[str, int] = {}
     estimated = False
-    tree = positive_tree(text) if text and sort == "relevance" else ""
+    if sort != "relevance":
+        tree = ""  # no ranking: the first matches in date order
     shown = results.number * per_page
     with serial():
         for source in SOURCES:
@@ -219,15 +220,10 @@ SORT_KEYS = {
 }
 
 
-def query_problem(text: str) -> str:
-    """Why a query can match nothing useful, or ''."""
+def query_problem(text: str, tree: str) -> str:
+    """Why a query can match nothing useful, or '' (`tree`: its query_tree)."""
     if not text:
         return ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
-        )
-        tree = cursor.fetchone()[0]
     if tree == "T":
         return "Add a word to search for: a search of only excluded (-word) terms finds nothing."
     if not tree:

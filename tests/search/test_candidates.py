@@ -13,7 +13,7 @@ from councilarchive.archive.models import (
     RANK_NORMALISATION,
     SEARCH_CONFIG,
 )
-from councilarchive.search.candidates import positive_tree, relevance_candidates, tier_query
+from councilarchive.search.candidates import query_tree, relevance_candidates, tier_query
 from councilarchive.search.query import search
 from councilarchive.search.sources import SOURCES
 
@@ -87,9 +87,9 @@ def test_tier_query_keeps_the_shape_of_the_query():
 
 
 def test_negated_words_only_filter():
-    assert positive_tree("budget -capital") == "'budget'"
-    assert positive_tree('"local transport plan"') == "'local' <-> 'transport' <-> 'plan'"
-    assert positive_tree("libraries OR museums") == "'librari' | 'museum'"
+    assert query_tree("budget -capital") == "'budget'"
+    assert query_tree('"local transport plan"') == "'local' <-> 'transport' <-> 'plan'"
+    assert query_tree("libraries OR museums") == "'librari' | 'museum'"
 
 
 def exhaustive(source, text: str, n: int = 20) -> list[tuple[int, float]]:
@@ -134,7 +134,7 @@ def test_common_words_are_ranked_from_the_tiers(sample_archive):
     page = SOURCES[-1]
     queryset = page.queryset("council")
     assert queryset.count() > 100
-    rows, exact = relevance_candidates(queryset, positive_tree("council"), 30, 60, ("pk", "rank"))
+    rows, exact = relevance_candidates(queryset, query_tree("council"), 30, 60, ("pk", "rank"))
     # found in the tiers: fewer than all matches, no exact count
     assert exact == -1 and 30 <= len(rows) < queryset.count()
     top = [pk for pk, _ in exhaustive(page, "council")]
