@@ -20,8 +20,9 @@ from urllib.parse import quote
 from tests.conftest import REPO
 
 
-def database_url() -> str:
-    """A URL for the database this test process is using (the test database)."""
+def database_url(name: str | None = None) -> str:
+    """A URL for database `name` on the server this test process uses (default: the test
+    database itself)."""
     from django.db import connection
 
     s = connection.settings_dict
@@ -29,7 +30,19 @@ def database_url() -> str:
     auth = quote(s["USER"] or "", safe="")
     if s.get("PASSWORD"):
         auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgresql://{auth}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+    return f"postgresql://{auth}@{host}:{s['PORT'] or 5432}/{name or s['NAME']}"
+
+
+def manage_env(dbname: str | None, media) -> dict:
+    """The environment of a `manage.py` child (worker, command) on database `dbname` (default:
+    the test database) with its own MEDIA_ROOT, production settings."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(dbname),
+        "MEDIA_ROOT": str(media),
+        "SECRET_KEY": "test-child-process-secret",
+        "DEBUG": "0",
+    }
 
 
 def start_worker(env, log) -> subprocess.Popen:
@@ -80,6 +93,15 @@ def start_gunicorn(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """kill -9 the process group: the worker and every process it started, no clean-up."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=30)
 
 
 def stop_process(proc: subprocess.Popen, timeout_s: float = 10) -> None:

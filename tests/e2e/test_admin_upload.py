@@ -12,16 +12,13 @@ Needs Playwright for Python (`.venv/bin/pip install playwright`) and Debian's ch
 from __future__ import annotations
 
 import io
-import os
 import re
-import signal
-import subprocess
 import time
 
 import pytest
 
 from tests.conftest import PACKS
-from tests.processes import database_url, start_worker, wait_for
+from tests.processes import kill_group, manage_env, start_worker, stop_process, wait_for
 
 VOTES_PACK = PACKS / "000_44206e63360eab18.pdf"  # County Council pack: recorded votes
 LARGEST_PACK = PACKS / "001_89a7eb97841dfc38.pdf"  # 115 pages, the largest sample
@@ -42,13 +39,7 @@ def media(tmp_path, settings):
 
 
 def worker_env(media) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(media),
-        "SECRET_KEY": "e2e-worker-secret",
-        "DEBUG": "0",
-    }
+    return manage_env(None, media)  # the live server's (test) database
 
 
 @pytest.fixture
@@ -57,11 +48,7 @@ def worker(live_server, media, tmp_path):
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115
     process = start_worker(worker_env(media), log)
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    stop_process(process, timeout_s=20)
     log.seek(0)
     print(log.read()[-3000:])
 
@@ -231,8 +218,7 @@ def test_worker_killed_mid_job_leaves_nothing_half_loaded_and_is_recovered(
         return document.pages_done >= 20 or document.status in ("parsing", "loading")
 
     wait_for(mid_job, 120)
-    os.killpg(first.pid, signal.SIGKILL)  # worker and its extraction processes, no clean-up
-    first.wait()
+    kill_group(first)  # worker and its extraction processes, no clean-up
     document.refresh_from_db()
     assert document.status in ("extracting", "parsing", "loading")
     assert not Item.objects.filter(document=document).exists()
@@ -245,7 +231,6 @@ def test_worker_killed_mid_job_leaves_nothing_half_loaded_and_is_recovered(
     try:
         wait_for(lambda: Document.objects.get(pk=document.pk).status == "loaded", 300)
     finally:
-        second.terminate()
-        second.wait(timeout=20)
+        stop_process(second, timeout_s=20)
     assert Page.objects.filter(document=document).count() == 115
     assert Item.objects.filter(document=document).exists()

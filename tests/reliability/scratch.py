@@ -4,11 +4,9 @@ whose sample archive other tests read; and `manage.py` run against one of them i
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from contextlib import contextmanager
-from urllib.parse import quote
 
 from tests.conftest import REPO
 
@@ -68,27 +66,6 @@ def scratch_databases(*names: str):
     finally:
         for name in names:
             drop_database(name)
-
-
-def database_url(name: str) -> str:
-    """A DATABASE_URL for database `name` on the test server (the host may be the embedded
-    server's socket directory: percent-encoded)."""
-    s = server_settings()
-    host = quote(s["HOST"] or "localhost", safe="")
-    auth = quote(s["USER"] or "", safe="")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgresql://{auth}@{host}:{s['PORT'] or 5432}/{name}"
-
-
-def manage_env(dbname: str, media) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url(dbname),
-        "MEDIA_ROOT": str(media),
-        "SECRET_KEY": "reliability-test-secret",
-        "DEBUG": "0",
-    }
 
 
 def manage(*args: str, env: dict, timeout: float = 600) -> str:

@@ -16,10 +16,10 @@ import subprocess
 import sys
 
 from tests.conftest import PACKS, PAGE_DUMPS, REPO
+from tests.processes import manage_env
 from tests.reliability.scratch import (
     create_database,
     manage,
-    manage_env,
     scratch_databases,
     scratch_name,
     server_connection,

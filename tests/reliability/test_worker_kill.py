@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from collections import Counter
@@ -24,11 +23,10 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import PACKS
-from tests.processes import start_worker, wait_for
+from tests.processes import kill_group, manage_env, start_worker, wait_for
 from tests.reliability.scratch import (
     create_database,
     manage,
-    manage_env,
     scratch_databases,
     scratch_name,
     server_connection,
@@ -109,15 +107,6 @@ def counts(rows: dict[str, Counter]) -> dict[str, int]:
 
 
 # -- the worker ----------------------------------------------------------------------------------
-def kill_group(process: subprocess.Popen) -> None:
-    """kill -9 the process group: the worker and every process it started, no clean-up."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=30)
-
-
 def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
