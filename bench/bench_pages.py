@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,6 +63,7 @@ from django.db.models import Count  # noqa: E402
 from django.db.models.functions import Length  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import median_p95  # noqa: E402
 
 from councilarchive.archive.models import (  # noqa: E402
     Committee,
@@ -126,11 +126,6 @@ def page_targets() -> list[tuple[str, str]]:
     ]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def time_pages(requests: int) -> list[dict]:
     client = Client()
     rows = []
@@ -149,11 +144,12 @@ def time_pages(requests: int) -> list[dict]:
             started = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+        median, p95 = median_p95(times)
         row = {
             "page": name,
             "path": path,
-            "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(percentile(times, 0.95), 2),
+            "median_ms": round(median, 2),
+            "p95_ms": round(p95, 2),
             "queries": query_count,
             "bytes": len(response.content),
         }

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import sqlite3
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +35,7 @@ django.setup()
 from corpus import PAGES_PER_DOCUMENT, Corpus, copy_pages  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from timing import median_p95  # noqa: E402
 
 from councilarchive.archive.models import (  # noqa: E402
     RANK_NORMALISATION,
@@ -206,8 +206,7 @@ def time_runs(fn, runs: int) -> tuple[float, float]:
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    return median_p95(times)
 
 
 def exhaustive_top20(text: str) -> list[int]:
