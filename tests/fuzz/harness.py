@@ -74,6 +74,8 @@ def truncate(data: bytes, fraction: float) -> bytes:
 
 def flip_bytes(data: bytes, edits: list[tuple[float, int]]) -> bytes:
     buf = bytearray(data)
+    if not buf:  # an earlier op (truncate at 0) left nothing to flip
+        return data
     for where, value in edits:
         buf[min(int(where * len(buf)), len(buf) - 1)] = value
     return bytes(buf)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from councilarchive.ingest.parse.model import PageText
 from tests.fuzz import harness, regex_probe
+from tests.fuzz.strategies import DERANDOMIZE
 
 EXAMPLES = int(os.environ.get("FUZZ_TEXT_EXAMPLES", "60"))
 REAL_LINES = [
@@ -82,6 +83,7 @@ page_text = st.one_of(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,
+    derandomize=DERANDOMIZE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(texts=st.lists(page_text, min_size=1, max_size=4))
