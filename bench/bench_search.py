@@ -4,7 +4,9 @@ Builds (or reuses) a synthetic corpus of N pages recombined from the real sample
 database of its own (EMBEDDED_DB_NAME=councilarchive_searchbench, or BENCH_DATABASE_URL), then
 measures, warm, the full results page (`councilarchive.search.query.search`: top 20 with
 snippets, facets and the hit count) for seven query classes, against SQLite FTS5 (bm25 + snippet
-+ count) on the same pages, and the overlap of our top 20 with the exhaustive ts_rank_cd top 20.
++ count) on the same pages, and the overlap of our top 20 with the exhaustive ts_rank_cd top 20
+(`overlap`: the same pages; `overlap_ties`: pages scoring at least the exhaustive 20th, as good
+an answer; `rank_mass`: our top 20's total ts_rank_cd over the exhaustive top 20's).
 Prints a table and one JSON line per query class.
 """
 
@@ -274,6 +276,9 @@ def main() -> None:
             "count_estimated": results.estimated,
             "overlap": round(overlap, 2),
             "overlap_ties": round(score_overlap, 2),
+            # the share of the best possible total ts_rank_cd of a top 20 that ours reaches
+            # (1.0: as relevant as the exhaustive top 20, whichever tied pages it holds)
+            "rank_mass": round(sum(our_scores) / max(sum(true_scores), 1e-9), 3),
         }
         if fts is not None:
             q = fts5_query(text)
@@ -296,14 +301,14 @@ def main() -> None:
         print(json.dumps(row))
     print(
         f"\n{'class':<9} {'p50':>7} {'p95':>7} {'fts5 p50':>9} {'fts5 p95':>9} {'x':>6} "
-        f"{'overlap':>8} {'count':>10}",
+        f"{'overlap':>8} {'mass':>6} {'count':>10}",
         file=sys.stderr,
     )
     for r in rows:
         print(
             f"{r['query_class']:<9} {r['p50_ms']:>7} {r['p95_ms']:>7} "
             f"{r.get('fts5_p50_ms', '-'):>9} {r.get('fts5_p95_ms', '-'):>9} "
-            f"{r.get('speedup_p95', '-'):>6} {r['overlap_ties']:>8} "
+            f"{r.get('speedup_p95', '-'):>6} {r['overlap_ties']:>8} {r['rank_mass']:>6} "
             f"{('~' if r['count_estimated'] else '') + str(r['count']):>10}",
             file=sys.stderr,
         )

@@ -64,6 +64,26 @@ def impact_index(name: str) -> GinIndex:
     return GinIndex(search_impact(), name=name)
 
 
+# Pair tiers (migration 0010): words that must all match (AND, phrases) rank by how close they
+# stand, which the words' own tiers cannot see. `search_pairs(search_vector)` holds "a b~t" for
+# each two lexemes standing next to each other (at most two words between them), a and b sorted,
+# t the tier (as above) of the pair's share of a two-word ts_rank_cd: for each time they stand
+# together, 2 / (1/weight_a + 1/weight_b) / their distance in positions, summed, over
+# ln(1 + length). Only tiers from PAIR_FLOOR up are stored (the pair seen at least twice on a
+# page of ordinary length): it is the top of a common conjunction these tiers must find.
+PAIRS_FUNCTION = "search_pairs"
+PAIR_FLOOR = 3
+
+
+def search_pairs() -> Func:
+    """The pair tiers of the stored vector (the expression the `*_pairs` indexes are on)."""
+    return Func(F("search_vector"), function=PAIRS_FUNCTION, output_field=SearchVectorField())
+
+
+def pairs_index(name: str) -> GinIndex:
+    return GinIndex(search_pairs(), name=name)
+
+
 def search_query(text: str) -> SearchQuery:
     """Web-search syntax: "a phrase", either OR other, -excluded."""
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -246,6 +266,7 @@ class Page(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="page_search"),
             impact_index("page_impact"),
+            pairs_index("page_pairs"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="page_unique_per_document"),
@@ -347,6 +368,7 @@ class Item(models.Model):
             models.Index(fields=["meeting", "position"]),
             GinIndex(fields=["search_vector"], name="item_search"),
             impact_index("item_impact"),
+            pairs_index("item_pairs"),
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm"),
         ]
 
@@ -387,6 +409,7 @@ class Report(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="report_search"),
             impact_index("report_impact"),
+            pairs_index("report_pairs"),
             GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="report_subject_trgm"),
         ]
 
@@ -419,6 +442,7 @@ class Resolution(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="resolution_search"),
             impact_index("resolution_impact"),
+            pairs_index("resolution_pairs"),
         ]
 
     def __str__(self):

@@ -7,8 +7,10 @@ how much that lexeme alone adds to the record's rank. So for a query we ask the 
 from the top tier down, until there are `need` of them that also match the whole query (with the
 filters); only those are ranked, with the very ts_rank_cd expression an exhaustive ORDER BY would
 use. For one word the rank is monotonic in the impact, so the top of the candidates is the exact
-top; for AND and phrases a record needs every word at tier t (its covers cannot outscore its
-rarest word), for OR any of them; a negated word only filters.
+top; for OR a record needs any of the words at tier t; a negated word only filters. Words that
+must all match (AND, phrases) rank by how close they stand, which the words' tiers cannot see:
+they go first to the pair tiers (migration 0010, "budget save~t" for words standing together),
+then, where pairs are too rare to decide, to the records with every word at tier t.
 
 When the tiers hold too few records (rare words, single mentions on long pages, narrow filters)
 any `limit` matches are added: few enough matches are then all of them, so the ranking is still
@@ -21,17 +23,20 @@ import json
 import re
 from contextlib import contextmanager
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
-from django.db.models import BooleanField, Func, Value
+from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 from django.db.models.functions import Cast
 
 from councilarchive.archive.models import (
     IMPACT_BASE,
     IMPACT_STEP,
     IMPACT_TIERS,
+    PAIR_FLOOR,
     SEARCH_CONFIG,
     search_impact,
+    search_pairs,
 )
 
 RANKED = 200  # candidates ranked per model for a results page (at least)
@@ -43,6 +48,18 @@ ESTIMATE_ABOVE = 4  # x limit: a planner estimate above this is shown as "about 
 # One token of a tsquery's text: a quoted lexeme ("'budget'", "'o''neil':*") or a phrase
 # operator ("<->", "<2>"), which becomes AND (the tiers have no positions).
 TSQUERY_TOKEN = re.compile(r"'((?:[^']|'')*)'(:\*?[A-D]*)?|<(?:\d+|-)>")
+
+
+class PkIn(Func):
+    """`pk = ANY(%s)` with one array parameter: `pk__in` binds one per value, and compiling 800
+    of them cost more Python time than the query itself."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, pks):
+        super().__init__(F("pk"), Value(list(pks), output_field=ArrayField(BigIntegerField())))
 
 
 class Matches(Func):
@@ -86,6 +103,27 @@ def band_query(tree: str, tier: int) -> str:
     return query
 
 
+def pair_tree(tree: str) -> str:
+    """For words that must all match: the query (text) of their neighbouring pairs as the pair
+    tiers spell them, "'budget' & 'save'" giving "'budget save'" and the phrase
+    "'local' <-> 'transport' <-> 'plan'" giving "'local transport' & 'plan transport'"; "" when
+    the tiers cannot answer (OR, NOT, one word, prefixes or weight restrictions)."""
+    if not CONJUNCTION.match(tree):
+        return ""
+    words = []
+    for match in TSQUERY_TOKEN.finditer(tree):
+        if match.group(1) is not None:
+            if match.group(2):  # 'budget':* or 'budget':A
+                return ""
+            words.append(match.group(1))
+    pairs = []
+    for a, b in zip(words, words[1:], strict=False):
+        pair = " ".join(sorted((a, b)))  # code-point order, as the function's COLLATE "C"
+        if a != b and pair not in pairs:
+            pairs.append(pair)
+    return " & ".join(f"'{pair}'" for pair in pairs)
+
+
 BAND = "\x00band\x00"  # stands for the band's tsquery while the SQL is compiled once
 CONJUNCTION = re.compile(r"^[^|!]*(&|<(?:\d+|-)>)[^|!]*$")  # "'budget' & 'save'", no OR, no NOT
 
@@ -116,29 +154,34 @@ def relevance_candidates(
     (matching and filtered already), and the exact number of matches when the fallback saw them
     all (else -1).
 
-    First one query: the tiers from the top as a UNION ALL under one LIMIT of 2 x `need`, which
-    PostgreSQL runs tier by tier, stopping as soon as it has enough; every tier above the one it
-    stopped in is then whole. That is the answer when the `top`th best rank is at least what any
-    record left out can score. If not, the rest of that tier, then tier by tier (ranking as we
-    go) until it is, or RANK_AT_MOST (x `need`) records are ranked. For one word the rank is the
-    word's weight, so that top is exact; for OR a record scores at most the sum of its words'
-    weights; words that must all match (AND, phrases) score by how close they stand, which the
-    tiers cannot see, but hardly more than their weakest word weighs, so the same stop is an
-    approximation there (a poor one at a million pages, where the budget runs out first)."""
+    Words that must all match (AND, phrases) score by how close they stand, so they first take
+    the records where their neighbouring pairs weigh most (the pair tiers, migration 0010), from
+    the top tier down to PAIR_FLOOR, at most RANK_AT_MOST_ALL_WORDS x `need` of them; if the
+    `top`th best rank then beats any pair below the floor, that is the answer.
+
+    Otherwise (and for one word, OR and negation) the words' own tiers: first one query, the
+    tiers from the top as a UNION ALL under one LIMIT of 2 x `need`, which PostgreSQL runs tier
+    by tier, stopping as soon as it has enough; every tier above the one it stopped in is then
+    whole. That is the answer when the `top`th best rank is at least what any record left out
+    can score. If not, the rest of that tier, then tier by tier (ranking as we go) until it is,
+    or RANK_AT_MOST (x `need`) records are ranked. For one word the rank is the word's weight,
+    so that top is exact; for OR a record scores at most the sum of its words' weights; for
+    words that must all match the words' tiers bound what pairs below the floor left out."""
     found: dict[int, tuple] = {}
     if tree:
-        sql, params = _band_sql(queryset, fields)
         conjunction = bool(CONJUNCTION.match(tree))
         words = 1 if conjunction else len(TSQUERY_TOKEN.findall(tree))
         depth = RANK_AT_MOST_ALL_WORDS if conjunction else RANK_AT_MOST
-        rank, budget = fields.index("rank"), depth * need
+        rank = fields.index("rank")
 
-        def tiers(first: int, last: int, cap: int) -> list[tuple]:
-            """Rows of tiers first..last, best first, each ending with its tier."""
+        def tiers(expression, query: str, first: int, last: int, cap: int) -> list[tuple]:
+            """Rows of tiers first..last of `expression` for `query`, best first, each ending
+            with its tier."""
+            sql, params = _band_sql(queryset, fields, expression)
             union, args = [], []
             for tier in range(first, last - 1, -1):
                 union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")
-                args += [arg if arg is not BAND else band_query(tree, tier) for arg in params]
+                args += [arg if arg is not BAND else band_query(query, tier) for arg in params]
             with serial(), connection.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(union) + f" LIMIT {cap}", args)
                 rows = cursor.fetchall()
@@ -154,11 +197,17 @@ def relevance_candidates(
             # ranks come as r / (r + 1); tier t holds weights under IMPACT_BASE * STEP ** t
             return best / (1 - best) >= words * IMPACT_BASE * IMPACT_STEP**below
 
-        first = tiers(IMPACT_TIERS, 1, 2 * need)
+        pairs = pair_tree(tree)
+        if pairs:
+            tiers(search_pairs(), pairs, IMPACT_TIERS, PAIR_FLOOR, depth * need)
+            if len(found) >= depth * need or enough(PAIR_FLOOR - 1):
+                return list(found.values()), -1
+        budget = depth * need + len(found)
+        first = tiers(search_impact(), tree, IMPACT_TIERS, 1, 2 * need)
         cut = first[-1][-1] if len(first) == 2 * need else 0  # the tier it stopped in
         if cut and not enough(cut):
             for tier in range(cut, 0, -1):
-                tiers(tier, tier, budget - len(found) + len(first) * (tier == cut))
+                tiers(search_impact(), tree, tier, tier, budget - len(found))
                 if len(found) >= budget or enough(tier - 1):
                     break
         if len(found) >= need:
@@ -171,9 +220,10 @@ def relevance_candidates(
     return rows + [row for row in anything[:limit] if row[0] not in seen], exact
 
 
-def _band_sql(queryset, fields) -> tuple[str, list]:
-    """The SQL of `fields` of the records of one tier band, with BAND for the band's tsquery."""
-    band = Matches(search_impact(), Cast(Value(BAND), SearchQueryField()))
+def _band_sql(queryset, fields, expression) -> tuple[str, list]:
+    """The SQL of `fields` of the records of one band of `expression`'s tiers, with BAND for
+    the band's tsquery."""
+    band = Matches(expression, Cast(Value(BAND), SearchQueryField()))
     sql, params = queryset.filter(band).values_list(*fields).query.sql_with_params()
     # Check the whole query row by row on the tiers' few records: left indexable, the planner
     # ANDs the tiers' bitmap with the word's whole posting list (442,596 pages for "council").
@@ -181,9 +231,11 @@ def _band_sql(queryset, fields) -> tuple[str, list]:
     return sql.replace(f"{vector} @@", f"({vector} || ''::tsvector) @@"), list(params)
 
 
-def count(queryset, limit: int) -> tuple[int, bool]:
-    """(number of matches, estimated?): exact up to `limit`, else the planner's estimate."""
-    guess = estimate(queryset)
+def count(queryset, limit: int, guess: int | None = None) -> tuple[int, bool]:
+    """(number of matches, estimated?): exact up to `limit`, else the planner's estimate
+    (`guess`, when the caller has it already)."""
+    if guess is None:
+        guess = estimate(queryset)
     if guess > ESTIMATE_ABOVE * limit:
         return guess, True
     seen = queryset.values_list("pk", flat=True)[: limit + 1].count()

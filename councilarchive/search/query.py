@@ -2,7 +2,9 @@
 and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
 
 Built to stay fast at a million pages:
-- relevance: each model ranks a bounded candidate set chosen by the impact tiers of the query's
+- relevance, few matches (the planner estimates at most `limit`: a rare word, a small table):
+  all of them are ranked, exactly as an exhaustive ORDER BY would;
+- relevance, many matches: each model ranks a bounded candidate set chosen by the impact tiers of the query's
   words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
   very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
   the exhaustive top for one word, OR and negation; only an approximation for AND and phrases
@@ -28,6 +30,7 @@ from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Top
 from councilarchive.search import snippets
 from councilarchive.search.candidates import (
     RANKED,
+    PkIn,
     count,
     estimate,
     query_tree,
@@ -150,6 +153,9 @@ def search(
     sort = data.get("sort") or ("relevance" if text else "newest")
     results = Results(text, sort, filterset, [], 0, False, number=data.get("page") or 1)
     wanted = set(data.get("kind") or KIND_LABELS) & set(kinds or KIND_LABELS)
+    narrowed = bool(kinds) or any(
+        value for name, value in data.items() if name not in ("q", "sort", "page", "kind")
+    )
 
     tree = query_tree(text) if text else ""
     problem = query_problem(text, tree)
@@ -169,7 +175,11 @@ def search(
             queryset = filterset.filter_queryset(source.queryset(text))
             if kinds:
                 queryset = queryset.filter(kind_ref__in=kinds)
-            rows, counts[source.name], guessed = _matches(queryset, sort, tree, shown, limit)
+            # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
+            lean = None if narrowed or not set(source.kinds) <= wanted else source.model.objects
+            rows, counts[source.name], guessed = _matches(
+                queryset, sort, tree, shown, limit, lean and lean.search(text).order_by()
+            )
             hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
             results.hits.extend(hits[:limit])
             estimated = estimated or guessed
@@ -187,12 +197,23 @@ def search(
 HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
 
 
-def _matches(queryset, sort: str, tree: str, shown: int, limit: int):
-    """(rows of HIT_FIELDS, number of matches, estimated?) for one model."""
-    if tree:  # relevance: rank a well-chosen few (candidates.py), count apart
+def _matches(queryset, sort: str, tree: str, shown: int, limit: int, lean=None):
+    """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `lean`: the same
+    matches as `queryset` without its coordinates, for choosing the candidates (no filters)."""
+    if tree:
+        guess = estimate(queryset)
+        if guess <= limit:  # few matches (a rare word, a small table): rank them all
+            rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
+            if len(rows) <= limit:
+                return rows, len(rows), False
+        # many: rank a well-chosen few (candidates.py), count apart
         need = min(limit, max(RANKED, shown))
-        rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, top=shown)
-        return rows, *((exact, False) if exact >= 0 else count(queryset, limit))
+        if lean is None:
+            rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
+        else:
+            ranked, exact = relevance_candidates(lean, tree, need, limit, ("pk", "rank"), shown)
+            rows = list(queryset.filter(PkIn(pk for pk, _ in ranked)).values_list(*HIT_FIELDS))
+        return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
     # newest/oldest, or no words: the first `limit` in date order
     rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
     if len(rows) > limit:  # more than we show: estimate, never count, the rest
