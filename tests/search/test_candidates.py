@@ -28,31 +28,34 @@ pytestmark = pytest.mark.django_db
 LONG_BODY = " ".join(f"paragraph {n} about highways maintenance and drainage" for n in range(200))
 
 
-def impact(*parts: tuple[str, str]) -> dict[str, int]:
-    """search_impact of the vector of these (text, weight) parts, as {lexeme: tier}."""
-    vector = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
-    args = [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
+def vector_sql(parts: tuple[tuple[str, str], ...]) -> tuple[str, list]:
+    """SQL and arguments of the weighted vector of these (text, weight) parts."""
+    sql = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
+    return sql, [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
+
+
+def tiers_of(function: str, *parts: tuple[str, str]) -> dict[str, int]:
+    """`function` (search_impact or search_pairs) of the vector of these parts, as
+    {lexeme or "a b": tier}."""
+    vector, args = vector_sql(parts)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unnest(tsvector_to_array(search_impact({vector})))", args)
+        cursor.execute(f"SELECT unnest(tsvector_to_array({function}({vector})))", args)
         tokens = [row[0] for row in cursor.fetchall()]
-    return {lexeme: int(tier) for lexeme, tier in (t.rsplit("~", 1) for t in tokens)}
+    return {key: int(tier) for key, tier in (t.rsplit("~", 1) for t in tokens)}
+
+
+def impact(*parts: tuple[str, str]) -> dict[str, int]:
+    return tiers_of("search_impact", *parts)
 
 
 def pairs(*parts: tuple[str, str]) -> dict[str, int]:
-    """search_pairs of the vector of these (text, weight) parts, as {"a b": tier}."""
-    vector = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
-    args = [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unnest(tsvector_to_array(search_pairs({vector})))", args)
-        tokens = [row[0] for row in cursor.fetchall()]
-    return {pair: int(tier) for pair, tier in (t.rsplit("~", 1) for t in tokens)}
+    return tiers_of("search_pairs", *parts)
 
 
 def one_word_rank(word: str, *parts: tuple[str, str]) -> float:
     """ts_rank_cd of one word (or an AND of words, "budget & save") with the length
     normalisation only (no r / (r + 1))."""
-    vector = " || ".join("setweight(to_tsvector(%s::regconfig, %s), %s)" for _ in parts)
-    args = [arg for text, weight in parts for arg in (SEARCH_CONFIG, text, weight)]
+    vector, args = vector_sql(parts)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT ts_rank_cd({vector}, to_tsquery(%s::regconfig, %s), 1)",
