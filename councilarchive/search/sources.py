@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -21,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf
 
 from councilarchive.archive.models import Item, Page, Report, Resolution
+from councilarchive.search.candidates import PkIn
 
 ID, DAY = BigIntegerField(), DateField()
 
@@ -110,6 +112,38 @@ def _page():
 
 
 COORDINATES = {"resolution": _resolution, "item": _item, "report": _report, "page": _page}
+
+# _page() for a list of pages in one pass: the covering item found once per page (the ORM's
+# four subqueries look it up four times: 14 ms instead of 5 for 650 candidate pages at 1M).
+PAGE_COORDINATES = """
+SELECT page.id, coalesce(meeting.date, document.meeting_date_hint),
+       coalesce(meeting.committee_id, document.committee_id), item.meeting_id, item.id, 'page'
+  FROM archive_page AS page
+  JOIN archive_document AS document ON document.id = page.document_id
+  LEFT JOIN LATERAL (
+        SELECT covering.id, covering.meeting_id
+          FROM archive_item AS covering
+         WHERE covering.document_id = page.document_id AND covering.page_start <= page.number
+         ORDER BY covering.page_start DESC, covering.id DESC
+         LIMIT 1
+       ) AS item ON true
+  LEFT JOIN archive_meeting AS meeting ON meeting.id = item.meeting_id
+ WHERE page.id = ANY(%s)
+"""
+
+
+def coordinates_of(source: Source, pks: list[int]) -> list[tuple]:
+    """(pk, date_ref, committee_ref, meeting_ref, item_ref, kind_ref) of these records."""
+    if source.name == "page":
+        with connection.cursor() as cursor:
+            cursor.execute(PAGE_COORDINATES, [list(pks)])
+            return cursor.fetchall()
+    return list(
+        source.model.objects.filter(PkIn(pks))
+        .annotate(**source.coordinates())
+        .values_list("pk", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
+    )
+
 
 SNIPPET_SOURCE = {
     "resolution": lambda: Concat("text", Value(" "), "reason", output_field=CharField()),

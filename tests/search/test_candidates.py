@@ -218,3 +218,16 @@ def test_a_search_with_fewer_matches_than_the_limit_ranks_them_all_without_the_t
     assert not [q["sql"] for q in queries if "search_impact" in q["sql"]]
     page = [(h.pk, h.rank) for h in results.hits if h.source == "page"][:20]
     assert_same_top(page, exhaustive(SOURCES[-1], "council"))
+
+
+@pytest.mark.parametrize("name", ["page", "item", "report", "resolution"])
+def test_coordinates_by_primary_key_are_the_sources_own(sample_archive, name):
+    """The unfiltered search looks up its candidates' coordinates afterwards (pages in one raw
+    pass): they must be exactly those the filtered search reads from the Source's annotations."""
+    from councilarchive.search.sources import SOURCE, coordinates_of
+
+    source = SOURCE[name]
+    fields = ("pk", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
+    expected = sorted(source.queryset("").values_list(*fields))
+    assert len(expected) > 10
+    assert sorted(coordinates_of(source, [row[0] for row in expected])) == expected
