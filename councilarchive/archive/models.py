@@ -92,12 +92,19 @@ def search_query(text: str) -> SearchQuery:
 class SearchQuerySet(models.QuerySet):
     def search(self, text: str):
         """Records matching `text` (web-search syntax), each annotated with its `rank`."""
-        query = search_query(text)
-        return self.filter(search_vector=query).annotate(
+        return self.ranked(text).filter(search_vector=search_query(text))
+
+    def ranked(self, text: str):
+        """Every record annotated with its `rank` for `text`, matching or not (for callers whose
+        own condition implies the match)."""
+        return self.annotate(
             # F(), not the field's name: SearchRank wraps a name in to_tsvector(name::text), which
             # re-parses the stored vector's text form (slow, and ranks the wrong words).
             rank=SearchRank(
-                F("search_vector"), query, cover_density=True, normalization=RANK_NORMALISATION
+                F("search_vector"),
+                search_query(text),
+                cover_density=True,
+                normalization=RANK_NORMALISATION,
             )
         )
 

@@ -75,11 +75,22 @@ def query_tree(text: str) -> str:
     "budget -capital" gives "'budget'", '"local transport plan"' gives
     "'local' <-> 'transport' <-> 'plan'"; "T" when only negated words are left, "" when nothing
     is (stop words only)."""
+    return query_parts(text)[0]
+
+
+def query_parts(text: str) -> tuple[str, bool]:
+    """(query_tree(text), whether the tiers' bands imply a match of the whole query): they do
+    when nothing is negated and no phrase asks for words side by side, so a band's records need
+    not be checked against the query again."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+            "SELECT querytree(query), query::text"
+            "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
+            [SEARCH_CONFIG, text],
         )
-        return cursor.fetchone()[0] or ""
+        tree, whole = cursor.fetchone()
+    tree = tree or ""
+    return tree, bool(tree) and tree != "T" and "!" not in whole and "<" not in tree
 
 
 def tier_query(tree: str, tier: int) -> str:
@@ -148,11 +159,18 @@ def serial():
 
 
 def relevance_candidates(
-    queryset, tree: str, need: int, limit: int, fields: tuple[str, ...], top: int = 20
+    queryset,
+    tree: str,
+    need: int,
+    limit: int,
+    fields: tuple[str, ...],
+    top: int = 20,
+    banded=None,
 ):
     """`fields` (the first the pk, one of them "rank") of the records to rank for `queryset`
     (matching and filtered already), and the exact number of matches when the fallback saw them
-    all (else -1).
+    all (else -1). `banded`: the queryset the tiers' bands select from when not `queryset`
+    (ranked but not matched, where the bands imply the match: query_parts).
 
     Words that must all match (AND, phrases) score by how close they stand, so they first take
     the records where their neighbouring pairs weigh most (the pair tiers, migration 0010), from
@@ -179,7 +197,7 @@ def relevance_candidates(
         def tiers(expression, query: str, first: int, last: int, cap: int) -> list[tuple]:
             """Rows of tiers first..last of `expression` for `query`, best first, each ending
             with its tier."""
-            sql, params = _band_sql(queryset, fields, expression)
+            sql, params = _band_sql(queryset if banded is None else banded, fields, expression)
             union, args = [], []
             for tier in range(first, last - 1, -1):
                 union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")

@@ -32,7 +32,7 @@ from councilarchive.search.candidates import (
     RANKED,
     count,
     estimate,
-    query_tree,
+    query_parts,
     relevance_candidates,
     serial,
 )
@@ -156,7 +156,7 @@ def search(
         value for name, value in data.items() if name not in ("q", "sort", "page", "kind")
     )
 
-    tree = query_tree(text) if text else ""
+    tree, implied = query_parts(text) if text else ("", False)
     problem = query_problem(text, tree)
     if problem:
         results.message = problem
@@ -177,7 +177,7 @@ def search(
             # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
             bare = not narrowed and set(source.kinds) <= wanted
             rows, counts[source.name], guessed = _matches(
-                queryset, sort, tree, shown, limit, (source, text) if bare else None
+                queryset, sort, tree, shown, limit, (source, text, implied) if bare else None
             )
             hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
             results.hits.extend(hits[:limit])
@@ -198,7 +198,7 @@ HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_re
 
 def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
     """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `bare`: its (Source,
-    query text) when no filter applies, so the candidates are chosen on its table alone and their
+    query text, whether the tiers imply a match) when no filter applies, so the candidates are chosen on its table alone and their
     coordinates looked up after (by primary key: no vector read twice, no rank computed twice)."""
     if tree:
         guess = estimate(queryset)
@@ -211,9 +211,12 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
         if bare is None:
             rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
         else:
-            source, text = bare
+            source, text, implied = bare
             matches = source.model.objects.search(text).order_by()
-            ranked, exact = relevance_candidates(matches, tree, need, limit, ("pk", "rank"), shown)
+            banded = source.model.objects.ranked(text).order_by() if implied else None
+            ranked, exact = relevance_candidates(
+                matches, tree, need, limit, ("pk", "rank"), shown, banded
+            )
             ranks = dict(ranked)
             rows = [(pk, ranks[pk], *rest) for pk, *rest in coordinates_of(source, list(ranks))]
         return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))

@@ -16,6 +16,7 @@ from councilarchive.archive.models import (
 )
 from councilarchive.search.candidates import (
     pair_tree,
+    query_parts,
     query_tree,
     relevance_candidates,
     tier_query,
@@ -136,6 +137,13 @@ def test_pair_tree_of_words_that_must_all_match():
     for text in ("libraries OR museums", "budget -capital", "council"):
         assert pair_tree(query_tree(text)) == "", text
     assert pair_tree("'budget':* & 'save'") == ""
+
+
+def test_the_bands_imply_the_match_only_without_negation_or_phrases():
+    assert query_parts("budget savings") == ("'budget' & 'save'", True)
+    assert query_parts("libraries OR museums") == ("'librari' | 'museum'", True)
+    for text in ("budget -capital", '"local transport plan"', "-capital", "the"):
+        assert query_parts(text)[1] is False, text
 
 
 def test_negated_words_only_filter():
