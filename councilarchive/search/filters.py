@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -56,11 +57,23 @@ class QuickSelect(forms.Select):
             '<option value="{}"{}>{}</option>',
             (
                 (key, " selected" if str(key) == chosen else "", label)
-                for key, label in ((self.format_value_of(v), lbl) for v, lbl in self.choices)
+                for key, label in self.pairs()
             ),
         )
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+    def pairs(self):
+        """(value, label) of each option. A model field's choices are read with one plain query
+        (its iterator would open a server-side cursor: three more round trips a list)."""
+        if not isinstance(self.choices, ModelChoiceIterator):
+            return [(self.format_value_of(v), label) for v, label in self.choices]
+        field = self.choices.field
+        pairs = [("", field.empty_label)] if field.empty_label is not None else []
+        return pairs + [
+            (self.format_value_of(field.prepare_value(obj)), field.label_from_instance(obj))
+            for obj in field.queryset
+        ]
 
     @staticmethod
     def format_value_of(value) -> str:

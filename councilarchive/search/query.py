@@ -198,33 +198,50 @@ HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_re
 
 def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
     """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `bare`: its (Source,
-    query text, whether the tiers imply a match) when no filter applies, so the candidates are chosen on its table alone and their
-    coordinates looked up after (by primary key: no vector read twice, no rank computed twice)."""
-    if tree:
-        guess = estimate(queryset)
-        if guess <= limit:  # few matches (a rare word, a small table): rank them all
-            rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
-            if len(rows) <= limit:
-                return rows, len(rows), False
-        # many: rank a well-chosen few (candidates.py), count apart
-        need = min(limit, max(RANKED, shown))
-        if bare is None:
-            rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
-        else:
-            source, text, implied = bare
-            matches = source.model.objects.search(text).order_by()
-            banded = source.model.objects.ranked(text).order_by() if implied else None
-            ranked, exact = relevance_candidates(
-                matches, tree, need, limit, ("pk", "rank"), shown, banded
-            )
-            ranks = dict(ranked)
-            rows = [(pk, ranks[pk], *rest) for pk, *rest in coordinates_of(source, list(ranks))]
-        return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
-    # newest/oldest, or no words: the first `limit` in date order
-    rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
-    if len(rows) > limit:  # more than we show: estimate, never count, the rest
-        return rows, max(limit + 1, estimate(queryset)), True
-    return rows, len(rows), False
+    query text, whether the tiers imply a match) when no filter applies: the records can then be
+    chosen and ranked on its table alone, and only the chosen ones get their coordinates (by
+    primary key: no vector read twice, no rank computed twice)."""
+    if not tree:  # newest/oldest, or no words: the first `limit` in date order
+        rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
+        if len(rows) > limit:  # more than we show: estimate, never count, the rest
+            return rows, max(limit + 1, estimate(queryset)), True
+        return rows, len(rows), False
+    guess = estimate(queryset)
+    if guess <= limit:  # few matches (a rare word, a small table): rank them all
+        rows = _rank_all(queryset, bare if bare and bare[0].costly_coordinates else None, limit)
+        if rows is not None:
+            return rows, len(rows), False
+    # many: rank a well-chosen few (candidates.py), count apart
+    need = min(limit, max(RANKED, shown))
+    if bare is None:
+        rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
+    else:
+        source, text, implied = bare
+        matches = source.model.objects.search(text).order_by()
+        banded = source.model.objects.ranked(text).order_by() if implied else None
+        ranked, exact = relevance_candidates(
+            matches, tree, need, limit, ("pk", "rank"), shown, banded
+        )
+        rows = _located(source, ranked)
+    return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
+
+
+def _rank_all(queryset, bare, limit: int) -> list[tuple] | None:
+    """Every match as a row of HIT_FIELDS, or None when there are more than `limit`."""
+    if bare is None:
+        rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
+        return rows if len(rows) <= limit else None
+    source, text, _ = bare
+    ranked = list(
+        source.model.objects.search(text).order_by().values_list("pk", "rank")[: limit + 1]
+    )
+    return _located(source, ranked) if len(ranked) <= limit else None
+
+
+def _located(source: Source, ranked: list[tuple]) -> list[tuple]:
+    """(pk, rank) rows with their coordinates: rows of HIT_FIELDS."""
+    ranks = dict(ranked)
+    return [(pk, ranks[pk], *rest) for pk, *rest in coordinates_of(source, list(ranks))]
 
 
 def _ordered(queryset, sort: str):
@@ -315,7 +332,7 @@ def rows_for(hits: list[Hit], text: str) -> list[Result]:
         if text:
             queryset = queryset.annotate(
                 headline=SearchHeadline(
-                    snippets.protect(source.snippet_source()),
+                    snippets.protect(source.snippet_source(), source.headline_chars),
                     search_query(text),
                     config=SEARCH_CONFIG,
                     **snippets.HEADLINE_OPTIONS,

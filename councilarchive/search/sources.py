@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf
 
 from councilarchive.archive.models import Item, Page, Report, Resolution
+from councilarchive.search import snippets
 from councilarchive.search.candidates import PkIn
 
 ID, DAY = BigIntegerField(), DateField()
@@ -35,6 +36,10 @@ class Source:
     related: tuple[str, ...]  # select_related for the rows shown
     # columns the rows shown never read (the vector; a report's body is read only by its headline)
     deferred: tuple[str, ...] = ("search_vector",)
+    headline_chars: int = snippets.HEADLINE_MAX_CHARS  # how much of its text a snippet reads
+    # its coordinates take subqueries a row: for all of a few matches, rank them on the bare
+    # table and look the coordinates up once (coordinates_of), not with every row
+    costly_coordinates: bool = False
 
     def coordinates(self) -> dict:
         return COORDINATES[self.name]()
@@ -168,7 +173,8 @@ SOURCES = (
         ("report",),
         ("meeting__committee", "document"),
         deferred=("search_vector", "body"),
+        headline_chars=snippets.REPORT_HEADLINE_CHARS,
     ),
-    Source("page", Page, ("page",), ("document__committee",)),
+    Source("page", Page, ("page",), ("document__committee",), costly_coordinates=True),
 )
 SOURCE = {source.name: source for source in SOURCES}
