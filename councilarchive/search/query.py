@@ -211,10 +211,12 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
         rows = _rank_all(queryset, bare if bare and bare[0].costly_coordinates else None, limit)
         if rows is not None:
             return rows, len(rows), False
-    # many: rank a well-chosen few (candidates.py), count apart
+    # many: rank a well-chosen few (candidates.py), keep the best `need`, count apart (the
+    # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))
     if bare is None:
         rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
+        rows = _best(rows, need)
     else:
         source, text, implied = bare
         matches = source.model.objects.search(text).order_by()
@@ -222,7 +224,7 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
         ranked, exact = relevance_candidates(
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
-        rows = _located(source, ranked)
+        rows = _located(source, _best(ranked, need))
     return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
 
 
@@ -236,6 +238,11 @@ def _rank_all(queryset, bare, limit: int) -> list[tuple] | None:
         source.model.objects.search(text).order_by().values_list("pk", "rank")[: limit + 1]
     )
     return _located(source, ranked) if len(ranked) <= limit else None
+
+
+def _best(rows: list[tuple], n: int) -> list[tuple]:
+    """The `n` best ranked of rows (pk, rank, ...), ties to the lower pk."""
+    return sorted(rows, key=lambda row: (-row[1], row[0]))[:n]
 
 
 def _located(source: Source, ranked: list[tuple]) -> list[tuple]:

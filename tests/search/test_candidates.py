@@ -190,6 +190,19 @@ def test_relevance_top_20_is_the_exhaustive_top_20(sample_archive, text):
     assert checked >= 20
 
 
+def test_a_tiered_search_keeps_the_best_ranked_and_says_the_rest_are_not_browsable(
+    sample_archive, monkeypatch
+):
+    from councilarchive.search import query
+
+    monkeypatch.setattr(query, "RANKED", 30)  # keep the best 30 a model (200 in production)
+    results = query.search({"q": "council"}, limit=60)
+    pages = [(h.pk, h.rank) for h in results.hits if h.source == "page"]
+    assert len(pages) == 30 and results.capped and results.count > len(results.hits)
+    assert_same_top(pages[:20], exhaustive(SOURCES[-1], "council"))
+    assert [r for _, r in pages] == sorted((r for _, r in pages), reverse=True)
+
+
 def test_common_words_are_ranked_from_the_tiers(sample_archive):
     page = SOURCES[-1]
     queryset = page.queryset("council")
