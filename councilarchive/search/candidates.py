@@ -194,10 +194,12 @@ def relevance_candidates(
         depth = RANK_AT_MOST_ALL_WORDS if conjunction else RANK_AT_MOST
         rank = fields.index("rank")
 
-        def tiers(expression, query: str, first: int, last: int, cap: int) -> list[tuple]:
-            """Rows of tiers first..last of `expression` for `query`, best first, each ending
-            with its tier."""
-            sql, params = _band_sql(queryset if banded is None else banded, fields, expression)
+        source = queryset if banded is None else banded
+
+        def tiers(band: tuple[str, list], query: str, first: int, last: int, cap: int):
+            """Rows of tiers first..last for `query`, best first, each ending with its tier;
+            `band`: _band_sql() of the tiers' expression."""
+            sql, params = band
             union, args = [], []
             for tier in range(first, last - 1, -1):
                 union.append(f"(SELECT band.*, {tier} FROM ({sql}) AS band)")
@@ -219,18 +221,20 @@ def relevance_candidates(
 
         pairs = pair_tree(tree)
         if pairs:
-            tiers(search_pairs(), pairs, IMPACT_TIERS, PAIR_FLOOR, depth * need)
+            pair_band = _band_sql(source, fields, search_pairs())
+            tiers(pair_band, pairs, IMPACT_TIERS, PAIR_FLOOR, depth * need)
             if len(found) >= depth * need or enough(PAIR_FLOOR - 1):
                 return list(found.values()), -1
         # Pairs enough for a page of results: records whose words stand apart seldom beat them,
         # so the words' tiers add one query's worth (2 x need), not RANK_AT_MOST_ALL_WORDS x.
         paired = bool(pairs) and len(found) >= top
         budget = depth * need + len(found)
-        first = tiers(search_impact(), tree, IMPACT_TIERS, 1, 2 * need)
+        impact_band = _band_sql(source, fields, search_impact())  # built once, run per tier
+        first = tiers(impact_band, tree, IMPACT_TIERS, 1, 2 * need)
         cut = first[-1][-1] if len(first) == 2 * need else 0  # the tier it stopped in
         if cut and not paired and not enough(cut):
             for tier in range(cut, 0, -1):
-                tiers(search_impact(), tree, tier, tier, budget - len(found))
+                tiers(impact_band, tree, tier, tier, budget - len(found))
                 if len(found) >= budget or enough(tier - 1):
                     break
         if len(found) >= need:
@@ -254,11 +258,9 @@ def _band_sql(queryset, fields, expression) -> tuple[str, list]:
     return sql.replace(f"{vector} @@", f"({vector} || ''::tsvector) @@"), list(params)
 
 
-def count(queryset, limit: int, guess: int | None = None) -> tuple[int, bool]:
-    """(number of matches, estimated?): exact up to `limit`, else the planner's estimate
-    (`guess`, when the caller has it already)."""
-    if guess is None:
-        guess = estimate(queryset)
+def count(queryset, limit: int, guess: int) -> tuple[int, bool]:
+    """(number of matches, estimated?): exact up to `limit`, else `guess`, the planner's
+    estimate (estimate())."""
     if guess > ESTIMATE_ABOVE * limit:
         return guess, True
     seen = queryset.values_list("pk", flat=True)[: limit + 1].count()

@@ -37,7 +37,7 @@ from councilarchive.search.candidates import (
     serial,
 )
 from councilarchive.search.filters import SearchFilterSet
-from councilarchive.search.sources import SOURCE, SOURCES, Source, coordinates_of
+from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES, Source
 
 PER_PAGE = 20
 CANDIDATES = 1000  # per model; also the deepest result reachable by paging
@@ -193,7 +193,7 @@ def search(
     return results
 
 
-HIT_FIELDS = ("pk", "rank", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
+HIT_FIELDS = ("pk", "rank", *COORDINATE_FIELDS)
 
 
 def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
@@ -207,37 +207,30 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
             return rows, max(limit + 1, estimate(queryset)), True
         return rows, len(rows), False
     guess = estimate(queryset)
+    source, text, implied = bare or (None, "", False)
+    matches = source.model.objects.search(text).order_by() if source else None
     if guess <= limit:  # few matches (a rare word, a small table): rank them all
-        rows = _rank_all(queryset, bare if bare and bare[0].costly_coordinates else None, limit)
+        if source and source.coordinates_sql:
+            ranked = list(matches.values_list("pk", "rank")[: limit + 1])
+            rows = _located(source, ranked) if len(ranked) <= limit else None
+        else:
+            rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
+            rows = rows if len(rows) <= limit else None
         if rows is not None:
             return rows, len(rows), False
     # many: rank a well-chosen few (candidates.py), keep the best `need`, count apart (the
     # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))
-    if bare is None:
+    if source is None:
         rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
         rows = _best(rows, need)
     else:
-        source, text, implied = bare
-        matches = source.model.objects.search(text).order_by()
         banded = source.model.objects.ranked(text).order_by() if implied else None
         ranked, exact = relevance_candidates(
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
         rows = _located(source, _best(ranked, need))
     return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
-
-
-def _rank_all(queryset, bare, limit: int) -> list[tuple] | None:
-    """Every match as a row of HIT_FIELDS, or None when there are more than `limit`."""
-    if bare is None:
-        rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
-        return rows if len(rows) <= limit else None
-    source, text, _ = bare
-    ranked = list(
-        source.model.objects.search(text).order_by().values_list("pk", "rank")[: limit + 1]
-    )
-    return _located(source, ranked) if len(ranked) <= limit else None
 
 
 def _best(rows: list[tuple], n: int) -> list[tuple]:
@@ -248,7 +241,7 @@ def _best(rows: list[tuple], n: int) -> list[tuple]:
 def _located(source: Source, ranked: list[tuple]) -> list[tuple]:
     """(pk, rank) rows with their coordinates: rows of HIT_FIELDS."""
     ranks = dict(ranked)
-    return [(pk, ranks[pk], *rest) for pk, *rest in coordinates_of(source, list(ranks))]
+    return [(pk, ranks[pk], *rest) for pk, *rest in source.coordinates_of(list(ranks))]
 
 
 def _ordered(queryset, sort: str):

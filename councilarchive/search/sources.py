@@ -37,12 +37,25 @@ class Source:
     # columns the rows shown never read (the vector; a report's body is read only by its headline)
     deferred: tuple[str, ...] = ("search_vector",)
     headline_chars: int = snippets.HEADLINE_MAX_CHARS  # how much of its text a snippet reads
-    # its coordinates take subqueries a row: for all of a few matches, rank them on the bare
-    # table and look the coordinates up once (coordinates_of), not with every row
-    costly_coordinates: bool = False
+    # The coordinates of a list of its records (`id = ANY(%s)`) in one SQL pass, where the
+    # annotations take subqueries a row: a search then ranks even a few matches on the bare
+    # table and looks their coordinates up once. "": the annotations serve.
+    coordinates_sql: str = ""
 
     def coordinates(self) -> dict:
         return COORDINATES[self.name]()
+
+    def coordinates_of(self, pks: list[int]) -> list[tuple]:
+        """(pk, *COORDINATE_FIELDS) of these records."""
+        if self.coordinates_sql:
+            with connection.cursor() as cursor:
+                cursor.execute(self.coordinates_sql, [list(pks)])
+                return cursor.fetchall()
+        return list(
+            self.model.objects.filter(PkIn(pks))
+            .annotate(**self.coordinates())
+            .values_list("pk", *COORDINATE_FIELDS)
+        )
 
     def queryset(self, text: str):
         """Rows matching `text` (all rows when blank) with their rank and coordinates."""
@@ -117,9 +130,11 @@ def _page():
 
 
 COORDINATES = {"resolution": _resolution, "item": _item, "report": _report, "page": _page}
+COORDINATE_FIELDS = ("date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
 
-# _page() for a list of pages in one pass: the covering item found once per page (the ORM's
-# four subqueries look it up four times: 14 ms instead of 5 for 650 candidate pages at 1M).
+# _page() for a list of pages in one pass, columns as COORDINATE_FIELDS: the covering item found
+# once per page (the ORM's four subqueries look it up four times: 14 ms instead of 5 for 650
+# candidate pages at 1M).
 PAGE_COORDINATES = """
 SELECT page.id, coalesce(meeting.date, document.meeting_date_hint),
        coalesce(meeting.committee_id, document.committee_id), item.meeting_id, item.id, 'page'
@@ -135,19 +150,6 @@ SELECT page.id, coalesce(meeting.date, document.meeting_date_hint),
   LEFT JOIN archive_meeting AS meeting ON meeting.id = item.meeting_id
  WHERE page.id = ANY(%s)
 """
-
-
-def coordinates_of(source: Source, pks: list[int]) -> list[tuple]:
-    """(pk, date_ref, committee_ref, meeting_ref, item_ref, kind_ref) of these records."""
-    if source.name == "page":
-        with connection.cursor() as cursor:
-            cursor.execute(PAGE_COORDINATES, [list(pks)])
-            return cursor.fetchall()
-    return list(
-        source.model.objects.filter(PkIn(pks))
-        .annotate(**source.coordinates())
-        .values_list("pk", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
-    )
 
 
 SNIPPET_SOURCE = {
@@ -175,6 +177,6 @@ SOURCES = (
         deferred=("search_vector", "body"),
         headline_chars=snippets.REPORT_HEADLINE_CHARS,
     ),
-    Source("page", Page, ("page",), ("document__committee",), costly_coordinates=True),
+    Source("page", Page, ("page",), ("document__committee",), coordinates_sql=PAGE_COORDINATES),
 )
 SOURCE = {source.name: source for source in SOURCES}

@@ -245,10 +245,9 @@ def test_a_search_with_fewer_matches_than_the_limit_ranks_them_all_without_the_t
 def test_coordinates_by_primary_key_are_the_sources_own(sample_archive, name):
     """The unfiltered search looks up its candidates' coordinates afterwards (pages in one raw
     pass): they must be exactly those the filtered search reads from the Source's annotations."""
-    from councilarchive.search.sources import SOURCE, coordinates_of
+    from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE
 
     source = SOURCE[name]
-    fields = ("pk", "date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
-    expected = sorted(source.queryset("").values_list(*fields))
+    expected = sorted(source.queryset("").values_list("pk", *COORDINATE_FIELDS))
     assert len(expected) > 10
-    assert sorted(coordinates_of(source, [row[0] for row in expected])) == expected
+    assert sorted(source.coordinates_of([row[0] for row in expected])) == expected
