@@ -269,6 +269,27 @@ def count(queryset, limit: int, guess: int) -> tuple[int, bool]:
     return seen, False
 
 
+def table_sizes(models) -> dict[type, int]:
+    """Each model's number of rows as the planner reckons it, with no query of the table: its
+    statistics' rows per page times the pages it has now (so a table grown since it was last
+    analysed is not taken for small); -1 when unknown (never analysed). Used to skip asking the
+    planner about a query on a table too small to need the tiers; a wrong answer costs time,
+    never results (callers fetch `limit + 1` rows and fall back when there are more)."""
+    tables = {model._meta.db_table: model for model in models}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname::text, CASE"
+            "         WHEN reltuples >= 0 AND relpages > 0"
+            "         THEN reltuples / relpages * pg_relation_size(oid)"
+            "              / current_setting('block_size')::int"
+            "         WHEN pg_relation_size(oid) = 0 THEN 0"
+            "         ELSE -1 END"
+            "  FROM pg_class WHERE oid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+        return {tables[name]: round(rows) for name, rows in cursor.fetchall()}
+
+
 def estimate(queryset) -> int:
     """The planner's estimate of the number of rows (no count(*) over a million pages)."""
     plan = json.loads(queryset.order_by().values("pk").explain(format="json"))

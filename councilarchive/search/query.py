@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline
+from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
 
@@ -35,6 +36,7 @@ from councilarchive.search.candidates import (
     query_parts,
     relevance_candidates,
     serial,
+    table_sizes,
 )
 from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES, Source
@@ -167,18 +169,39 @@ def search(
     if sort != "relevance":
         tree = ""  # no ranking: the first matches in date order
     shown = results.number * per_page
+    active = [source for source in SOURCES if wanted & set(source.kinds)]
+    querysets = {}
+    for source in active:
+        queryset = filterset.filter_queryset(source.queryset(text))
+        querysets[source.name] = queryset.filter(kind_ref__in=kinds) if kinds else queryset
+    sizes = table_sizes([source.model for source in active])
+    # Tables no bigger than `limit` (every table but the pages, bar the largest archives): all
+    # their matches at once, in one statement (pages look their coordinates up apart: below).
+    small = {
+        source.name: querysets[source.name]
+        for source in active
+        if 0 <= sizes[source.model] <= limit and not source.coordinates_sql
+    }
     with serial():
-        for source in SOURCES:
-            if not wanted & set(source.kinds):
-                continue
-            queryset = filterset.filter_queryset(source.queryset(text))
-            if kinds:
-                queryset = queryset.filter(kind_ref__in=kinds)
-            # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
-            bare = not narrowed and set(source.kinds) <= wanted
-            rows, counts[source.name], guessed = _matches(
-                queryset, sort, tree, shown, limit, (source, text, implied) if bare else None
-            )
+        whole = _all_matches(small, limit)
+        for source in active:
+            if source.name in whole:
+                rows, guessed = whole[source.name], False
+                counts[source.name] = len(rows)
+            else:
+                queryset = querysets[source.name]
+                # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
+                bare = not narrowed and set(source.kinds) <= wanted
+                size = sizes[source.model]
+                rows, counts[source.name], guessed = _matches(
+                    queryset,
+                    sort,
+                    tree,
+                    shown,
+                    limit,
+                    (source, text, implied) if bare else None,
+                    size if 0 <= size <= limit else None,
+                )
             hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
             results.hits.extend(hits[:limit])
             estimated = estimated or guessed
@@ -196,17 +219,38 @@ def search(
 HIT_FIELDS = ("pk", "rank", *COORDINATE_FIELDS)
 
 
-def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
+def _all_matches(querysets: dict, limit: int) -> dict[str, list[tuple]]:
+    """Rows of HIT_FIELDS of every match of each of these querysets (by Source name), in one
+    statement, for tables small enough to rank whole (table_sizes): no question to the planner,
+    one round trip for them all. A queryset with more than `limit` matches after all (its table's
+    statistics stale) is left out, for _matches."""
+    if not querysets:
+        return {}
+    union, params = [], []
+    for n, queryset in enumerate(querysets.values()):
+        sql, args = queryset.values_list(*HIT_FIELDS)[: limit + 1].query.sql_with_params()
+        union.append(f"(SELECT {n}, part.* FROM ({sql}) AS part)")
+        params += args
+    found: list[list[tuple]] = [[] for _ in querysets]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(union), params)
+        for n, *row in cursor.fetchall():
+            found[n].append(tuple(row))
+    return {name: rows for name, rows in zip(querysets, found, strict=True) if len(rows) <= limit}
+
+
+def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, size=None):
     """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `bare`: its (Source,
     query text, whether the tiers imply a match) when no filter applies: the records can then be
     chosen and ranked on its table alone, and only the chosen ones get their coordinates (by
-    primary key: no vector read twice, no rank computed twice)."""
+    primary key: no vector read twice, no rank computed twice). `size`: the table's rows when
+    known to be at most `limit` (then the planner need not be asked how many match)."""
     if not tree:  # newest/oldest, or no words: the first `limit` in date order
         rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
         if len(rows) > limit:  # more than we show: estimate, never count, the rest
             return rows, max(limit + 1, estimate(queryset)), True
         return rows, len(rows), False
-    guess = estimate(queryset)
+    guess = estimate(queryset) if size is None else size
     source, text, implied = bare or (None, "", False)
     matches = source.model.objects.search(text).order_by() if source else None
     if guess <= limit:  # few matches (a rare word, a small table): rank them all
@@ -218,6 +262,8 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None):
             rows = rows if len(rows) <= limit else None
         if rows is not None:
             return rows, len(rows), False
+        if size is not None:  # the table's statistics were stale: ask the planner after all
+            guess = estimate(queryset)
     # many: rank a well-chosen few (candidates.py), keep the best `need`, count apart (the
     # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))

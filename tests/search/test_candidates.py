@@ -19,6 +19,7 @@ from councilarchive.search.candidates import (
     query_parts,
     query_tree,
     relevance_candidates,
+    table_sizes,
     tier_query,
 )
 from councilarchive.search.query import search
@@ -251,3 +252,62 @@ def test_coordinates_by_primary_key_are_the_sources_own(sample_archive, name):
     expected = sorted(source.queryset("").values_list("pk", *COORDINATE_FIELDS))
     assert len(expected) > 10
     assert sorted(source.coordinates_of([row[0] for row in expected])) == expected
+
+
+def test_small_tables_are_ranked_whole_in_one_statement_without_asking_the_planner(
+    sample_archive,
+):
+    """Once the tables have statistics, a table no bigger than the limit (every sample table) is
+    known small without EXPLAIN: resolutions, items and reports are ranked whole in one
+    statement, the pages in one more, each with all its matches, exactly ranked."""
+    from django.test.utils import CaptureQueriesContext
+
+    with connection.cursor() as cursor:
+        for source in SOURCES:
+            cursor.execute(f"ANALYZE {source.model._meta.db_table}")
+    sizes = table_sizes([source.model for source in SOURCES])
+    assert all(0 < sizes[source.model] <= 1000 for source in SOURCES), sizes
+    with CaptureQueriesContext(connection) as queries:
+        results = search({"q": "council"})
+    statements = [q["sql"] for q in queries]
+    assert not [sql for sql in statements if sql.startswith("EXPLAIN")]
+    ranked = [sql for sql in statements if "ts_rank_cd" in sql]
+    assert len(ranked) == 2 and "UNION ALL" in ranked[0]
+    assert not results.estimated
+    for source in SOURCES:
+        ours = [(h.pk, h.rank) for h in results.hits if h.source == source.name]
+        assert len(ours) == source.model.objects.search("council").count() > 0
+        assert_same_top(ours[:20], exhaustive(source, "council"))
+
+
+def test_a_table_its_statistics_call_small_but_is_not_gives_the_same_results(
+    sample_archive, monkeypatch
+):
+    """Statistics can be stale: a table taken for empty that has more matches than the limit
+    falls back to the planner's estimate and the tiers, with the same answer."""
+    from councilarchive.search import query
+
+    expected = query.search({"q": "council"}, limit=60)
+    monkeypatch.setattr(query, "table_sizes", lambda models: dict.fromkeys(models, 0))
+    stale = query.search({"q": "council"}, limit=60)
+    assert expected.estimated and len(expected.hits) > 60
+    assert [(h.source, h.pk, h.rank) for h in stale.hits] == [
+        (h.source, h.pk, h.rank) for h in expected.hits
+    ]
+    assert (stale.count, stale.estimated) == (expected.count, expected.estimated)
+
+
+def test_table_sizes_follow_the_statistics_and_the_growth_since(sample_archive):
+    from councilarchive.archive.models import Page
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_page")
+    before = table_sizes([Page])[Page]
+    assert before == pytest.approx(Page.objects.count(), rel=0.1)
+    pages = list(Page.objects.order_by("pk")[:500])
+    Page.objects.bulk_create(
+        Page(document=pages[0].document, number=10_000 + n, text=pages[n % len(pages)].text)
+        for n in range(2_000)
+    )
+    # no ANALYZE since: the rows per page of the statistics times the pages there are now
+    assert table_sizes([Page])[Page] == pytest.approx(before + 2_000, rel=0.25)
