@@ -15,6 +15,9 @@ from councilarchive.archive.models import (
     SEARCH_CONFIG,
 )
 from councilarchive.search.candidates import (
+    _either_clauses,
+    either_bands,
+    either_words,
     pair_tree,
     query_parts,
     query_tree,
@@ -174,6 +177,8 @@ QUERIES = [
     "budget savings",
     '"health and wellbeing"',
     "schools OR libraries",
+    "council OR committee",  # both words on most pages: the top holds both
+    "schools OR libraries OR highways",
     "children -safeguarding",
 ]
 
@@ -311,3 +316,61 @@ def test_table_sizes_follow_the_statistics_and_the_growth_since(sample_archive):
     )
     # no ANALYZE since: the rows per page of the statistics times the pages there are now
     assert table_sizes([Page])[Page] == pytest.approx(before + 2_000, rel=0.25)
+
+
+def test_either_words_are_the_words_of_an_or_of_two_or_three():
+    assert either_words("'librari' | 'museum'") == ["librari", "museum"]
+    assert either_words("'a' | 'b' | 'c'") == ["a", "b", "c"]
+    for tree in [
+        "'budget'",
+        "'a' | 'b' | 'c' | 'd'",
+        "'a' & 'b'",
+        "'a' | 'b' & 'c'",
+        "'a':* | 'b'",
+    ]:
+        assert either_words(tree) is None, tree
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_either_clauses_select_exactly_the_tier_vectors_that_can_score_above_the_threshold(k):
+    """A record whose words stand at tiers t (0: no token) scores under the sum of each word's
+    IMPACT_BASE * STEP ** t (the top tier: unbounded). Every tier vector is checked against
+    every threshold of the grid: matched by a clause exactly when its bound is above it."""
+    import itertools
+
+    from councilarchive.search.candidates import EITHER_GRID
+
+    def bound(vector):
+        return sum(
+            math.inf if t >= IMPACT_TIERS else IMPACT_BASE * IMPACT_STEP ** (t or 0) for t in vector
+        )
+
+    vectors = [v for v in itertools.product(range(IMPACT_TIERS + 1), repeat=k) if any(v)]
+    for step in range(0, IMPACT_TIERS * EITHER_GRID, 5):
+        x = IMPACT_BASE * IMPACT_STEP ** (step / EITHER_GRID)
+        clauses = _either_clauses(k, step)
+        for vector in vectors:
+            matched = any(all(vector[w] >= t for w, t in clause) for clause in clauses)
+            assert matched == (bound(vector) > x * (1 - 1e-9)), (step, vector)
+
+
+def test_either_bands_split_the_records_with_a_token_once_each(sample_archive):
+    """The bands of an OR are disjoint and together hold every record with a token of its words,
+    each in the band its words' bound puts it in."""
+    tree = query_tree("council OR committee")
+    bands = either_bands(either_words(tree))
+    assert [floor for _, floor in bands] == sorted((floor for _, floor in bands), reverse=True)
+    with connection.cursor() as cursor:
+        counts = []
+        for text, _ in bands:
+            cursor.execute(
+                "SELECT count(*) FROM archive_page WHERE search_impact(search_vector) @@ %s",
+                [text],
+            )
+            counts.append(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT count(*) FROM archive_page WHERE search_impact(search_vector) @@ %s",
+            [tier_query(tree, 1)],
+        )
+        with_token = cursor.fetchone()[0]
+    assert sum(counts) == with_token > 100 and len([n for n in counts if n]) >= 3
