@@ -356,8 +356,8 @@ def relevance_candidates(
                     rest = f"( {rest} ) & !( {either_above(either, bands[cut - 1][1])} )"
                 tiers(impact_band, [(cut, rest)], budget - len(found), fresh=True)
             else:
-                for n in range(cut, len(bands)):
-                    tiers(impact_band, [(n, bands[n][0])], budget - len(found))
+                for n in range(cut, len(bands)):  # (the first query ranked some of `cut`)
+                    tiers(impact_band, [(n, bands[n][0])], budget - len(found), fresh=n == cut)
                     if len(found) >= budget or enough(bands[n][1]):
                         break
         if len(found) >= need:

@@ -170,15 +170,16 @@ def search(
         tree = ""  # no ranking: the first matches in date order
     shown = results.number * per_page
     active = [source for source in SOURCES if wanted & set(source.kinds)]
-    querysets = {}
-    for source in active:
+
+    def filtered(source):  # its matches, filtered, with their rank and coordinates
         queryset = filterset.filter_queryset(source.queryset(text))
-        querysets[source.name] = queryset.filter(kind_ref__in=kinds) if kinds else queryset
+        return queryset.filter(kind_ref__in=kinds) if kinds else queryset
+
     sizes = table_sizes([source.model for source in active])
     # Tables no bigger than `limit` (every table but the pages, bar the largest archives): all
     # their matches at once, in one statement (pages look their coordinates up apart: below).
     small = {
-        source.name: querysets[source.name]
+        source.name: filtered(source)
         for source in active
         if 0 <= sizes[source.model] <= limit and not source.coordinates_sql
     }
@@ -189,12 +190,12 @@ def search(
                 rows, guessed = whole[source.name], False
                 counts[source.name] = len(rows)
             else:
-                queryset = querysets[source.name]
-                # Unfiltered, the tiers need only the matching table (no joins, quick to plan).
-                bare = not narrowed and set(source.kinds) <= wanted
+                # Unfiltered, a relevance search needs only the matching table (no joins, quick
+                # to plan), and the coordinates of the records it keeps.
+                bare = bool(tree) and not narrowed and set(source.kinds) <= wanted
                 size = sizes[source.model]
                 rows, counts[source.name], guessed = _matches(
-                    queryset,
+                    None if bare else filtered(source),
                     sort,
                     tree,
                     shown,
@@ -240,21 +241,23 @@ def _all_matches(querysets: dict, limit: int) -> dict[str, list[tuple]]:
 
 
 def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, size=None):
-    """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `bare`: its (Source,
-    query text, whether the tiers imply a match) when no filter applies: the records can then be
-    chosen and ranked on its table alone, and only the chosen ones get their coordinates (by
-    primary key: no vector read twice, no rank computed twice). `size`: the table's rows when
-    known to be at most `limit` (then the planner need not be asked how many match)."""
+    """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `queryset`: its
+    matches, filtered, with their rank and coordinates; None when `bare`, its (Source, query
+    text, whether the tiers imply a match) for a relevance search with no filter: the records
+    are then chosen and ranked on its table alone, and only the chosen ones get their
+    coordinates (by primary key: no vector read twice, no rank computed twice). `size`: the
+    table's rows when known to be at most `limit` (then the planner need not be asked how many
+    match)."""
     if not tree:  # newest/oldest, or no words: the first `limit` in date order
         rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
         if len(rows) > limit:  # more than we show: estimate, never count, the rest
             return rows, max(limit + 1, estimate(queryset)), True
         return rows, len(rows), False
-    guess = estimate(queryset) if size is None else size
     source, text, implied = bare or (None, "", False)
-    matches = source.model.objects.search(text).order_by() if source else None
+    matches = source.model.objects.search(text).order_by() if source else queryset
+    guess = estimate(matches) if size is None else size
     if guess <= limit:  # few matches (a rare word, a small table): rank them all
-        if source and source.coordinates_sql:
+        if source:
             ranked = list(matches.values_list("pk", "rank")[: limit + 1])
             rows = _located(source, ranked) if len(ranked) <= limit else None
         else:
@@ -263,7 +266,7 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, 
         if rows is not None:
             return rows, len(rows), False
         if size is not None:  # the table's statistics were stale: ask the planner after all
-            guess = estimate(queryset)
+            guess = estimate(matches)
     # many: rank a well-chosen few (candidates.py), keep the best `need`, count apart (the
     # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))
@@ -276,7 +279,7 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, 
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
         rows = _located(source, _best(ranked, need))
-    return rows, *((exact, False) if exact >= 0 else count(queryset, limit, guess))
+    return rows, *((exact, False) if exact >= 0 else count(matches, limit, guess))
 
 
 def _best(rows: list[tuple], n: int) -> list[tuple]:
