@@ -2,8 +2,10 @@
 and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
 
 Built to stay fast at a million pages:
-- relevance, few matches (the planner estimates at most `limit`: a rare word, a small table):
-  all of them are ranked, exactly as an exhaustive ORDER BY would;
+- tables no bigger than `limit` by their statistics (candidates.table_sizes): all their matches,
+  for all of them in one statement, with no question to the planner;
+- relevance, few matches (the planner estimates at most `limit`: a rare word): all of them are
+  ranked, exactly as an exhaustive ORDER BY would;
 - relevance, many matches: each model ranks a bounded candidate set chosen by the impact tiers of the query's
   words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
   very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
