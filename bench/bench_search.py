@@ -8,6 +8,13 @@ snippets, facets and the hit count) for seven query classes, against SQLite FTS5
 (`overlap`: the same pages; `overlap_ties`: pages scoring at least the exhaustive 20th, as good
 an answer; `rank_mass`: our top 20's total ts_rank_cd over the exhaustive top 20's).
 Prints a table and one JSON line per query class.
+
+`--floor` adds `floor_p50_ms` / `floor_p95_ms`: what PostgreSQL alone takes for the core of that
+page when the answer is known in advance (an oracle): one statement (psycopg, no ORM) fetching the
+exhaustive top 20 pages by key with their ranks and snippets, and the planner's estimate of the
+hit count. No facets, no other record types, and nothing spent finding those 20: no results
+page on this stack can be faster, so it tells a target this design might still reach from one
+it cannot.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from councilarchive.archive.models import (  # noqa: E402
     Page,
 )
 from councilarchive.search.query import search  # noqa: E402
+from councilarchive.search.snippets import HEADLINE_MAX_CHARS  # noqa: E402
 
 BENCH_COUNCIL = "Benchmark Borough Council"
 COMMITTEES = [
@@ -231,11 +239,39 @@ def exhaustive_ranks(text: str, ids: list[int]) -> list[float]:
         return sorted((row[0] for row in cur.fetchall()), reverse=True)
 
 
+def floor_runs(text: str, answer: list[int], runs: int) -> tuple[float, float]:
+    """The oracle floor (see the module's docstring) for `text`, whose top 20 is `answer`."""
+    params = {"config": SEARCH_CONFIG, "text": text, "norm": RANK_NORMALISATION, "ids": answer}
+    page = (
+        "SELECT id, ts_rank_cd(search_vector, q, %(norm)s) AS rank, ts_headline("
+        f"%(config)s::regconfig, left(text, {HEADLINE_MAX_CHARS}), q, "
+        "'MaxWords=40, MinWords=15, MaxFragments=2')"
+        " FROM archive_page, websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q"
+        " WHERE id = ANY(%(ids)s) ORDER BY rank DESC"
+    )
+    estimate = (
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM archive_page"
+        " WHERE search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)"
+    )
+
+    def once():
+        with connection.cursor() as cur:
+            cur.execute(page, params)
+            cur.fetchall()
+            cur.execute(estimate, params)
+            cur.fetchall()
+
+    return time_runs(once, runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=int(os.environ.get("PAGES", 100_000)))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-fts5", action="store_true")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the PostgreSQL-only oracle floor"
+    )
     parser.add_argument(
         "--build-only", action="store_true", help="build the corpora, measure nothing"
     )
@@ -280,6 +316,9 @@ def main() -> None:
             # (1.0: as relevant as the exhaustive top 20, whichever tied pages it holds)
             "rank_mass": round(sum(our_scores) / max(sum(true_scores), 1e-9), 3),
         }
+        if args.floor:
+            floor = floor_runs(text, truth, args.runs)
+            row.update(floor_p50_ms=round(floor[0], 1), floor_p95_ms=round(floor[1], 1))
         if fts is not None:
             q = fts5_query(text)
 
@@ -301,7 +340,7 @@ def main() -> None:
         print(json.dumps(row))
     print(
         f"\n{'class':<9} {'p50':>7} {'p95':>7} {'fts5 p50':>9} {'fts5 p95':>9} {'x':>6} "
-        f"{'overlap':>8} {'mass':>6} {'count':>10}",
+        f"{'overlap':>8} {'mass':>6} {'count':>10} {'floor p95':>9}",
         file=sys.stderr,
     )
     for r in rows:
@@ -309,7 +348,8 @@ def main() -> None:
             f"{r['query_class']:<9} {r['p50_ms']:>7} {r['p95_ms']:>7} "
             f"{r.get('fts5_p50_ms', '-'):>9} {r.get('fts5_p95_ms', '-'):>9} "
             f"{r.get('speedup_p95', '-'):>6} {r['overlap_ties']:>8} {r['rank_mass']:>6} "
-            f"{('~' if r['count_estimated'] else '') + str(r['count']):>10}",
+            f"{('~' if r['count_estimated'] else '') + str(r['count']):>10} "
+            f"{r.get('floor_p95_ms', '-'):>9}",
             file=sys.stderr,
         )
 
