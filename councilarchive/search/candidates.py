@@ -97,6 +97,11 @@ def query_parts(text: str) -> tuple[str, bool]:
     return tree, bool(tree) and tree != "T" and "!" not in whole and "<" not in tree
 
 
+def _tier_range(word: str, first: int, last: int) -> str:
+    """The tsquery (text) of `word` at any tier from `first` to `last`."""
+    return "( " + " | ".join(f"'{word}~{t}'" for t in range(first, last + 1)) + " )"
+
+
 def tier_query(tree: str, tier: int) -> str:
     """The tsquery (text) of "each word of `tree` at `tier` or higher", keeping its AND/OR shape:
     "'budget' & 'save'" at 9 gives "( 'budget~9' | 'budget~10' ) & ( 'save~9' | 'save~10' )"."""
@@ -104,8 +109,7 @@ def tier_query(tree: str, tier: int) -> str:
     def token(match: re.Match) -> str:
         if match.group(1) is None:
             return "&"
-        tiers = range(tier, IMPACT_TIERS + 1)
-        return "( " + " | ".join(f"'{match.group(1)}~{t}'" for t in tiers) + " )"
+        return _tier_range(match.group(1), tier, IMPACT_TIERS)
 
     return TSQUERY_TOKEN.sub(token, tree)
 
@@ -173,12 +177,11 @@ def either_bands(words: list[str]) -> list[tuple[str, float]]:
     most a record not in it or a band above can score (a share sum, r / (1 - r))."""
     k, bands, above = len(words), [], ""
     for j in range(IMPACT_TIERS - 1, -1, -1):
-        if IMPACT_BASE * IMPACT_STEP**j < k * IMPACT_BASE:
+        floor = IMPACT_BASE * IMPACT_STEP**j
+        if floor < k * IMPACT_BASE:
             break
-        here = either_above(words, IMPACT_BASE * IMPACT_STEP**j)
-        bands.append(
-            (f"( {here} ) & !( {above} )" if above else here, IMPACT_BASE * IMPACT_STEP**j)
-        )
+        here = either_above(words, floor)
+        bands.append((f"( {here} ) & !( {above} )" if above else here, floor))
         above = here
     anything = " | ".join(_tier_range(w, 1, IMPACT_TIERS) for w in words)
     bands.append((f"( {anything} ) & !( {above} )", k * IMPACT_BASE))  # any token left
@@ -223,10 +226,6 @@ def _either_clauses(k: int, step: int) -> list[tuple[tuple[int, int], ...]]:
                 if all(bound(other) <= x for other in lower):
                     clauses.append(tuple(at.items()))
     return clauses
-
-
-def _tier_range(word: str, first: int, last: int) -> str:
-    return "( " + " | ".join(f"'{word}~{t}'" for t in range(first, last + 1)) + " )"
 
 
 BAND = "\x00band\x00"  # stands for the band's tsquery while the SQL is compiled once
@@ -313,13 +312,14 @@ def relevance_candidates(
                 found.setdefault(row[0], row[:-1])
             return rows
 
-        def enough(floor: float) -> bool:
-            """Whether the `top`th best rank beats any record scoring under `floor` (a share
-            sum: ranks come as r / (r + 1))."""
-            if len(found) < max(need, top):
-                return False
+        def topth() -> float:
+            """The `top`th best rank found, as a share sum (ranks come as r / (r + 1))."""
             best = sorted((row[rank] for row in found.values()), reverse=True)[top - 1]
-            return best / (1 - best) >= floor
+            return best / (1 - best)
+
+        def enough(floor: float) -> bool:
+            """Whether the `top`th best rank beats any record scoring under `floor`."""
+            return len(found) >= max(need, top) and topth() >= floor
 
         def of_tier(t: int) -> float:  # the most a record of tier t or lower scores
             return words * IMPACT_BASE * IMPACT_STEP**t
@@ -350,8 +350,7 @@ def relevance_candidates(
         if cut is not None and not paired and not (cut and enough(bands[cut - 1][1])):
             if either and len(found) >= max(need, top):
                 # an OR: what is left that could beat the `top`th best, in one query
-                r = sorted((row[rank] for row in found.values()), reverse=True)[top - 1]
-                rest = either_above(either, r / (1 - r))
+                rest = either_above(either, topth())
                 if cut:
                     rest = f"( {rest} ) & !( {either_above(either, bands[cut - 1][1])} )"
                 tiers(impact_band, [(cut, rest)], budget - len(found), fresh=True)
