@@ -10,11 +10,11 @@ an answer; `rank_mass`: our top 20's total ts_rank_cd over the exhaustive top 20
 Prints a table and one JSON line per query class.
 
 `--floor` adds `floor_p50_ms` / `floor_p95_ms`: what PostgreSQL alone takes for the core of that
-page when the answer is known in advance (an oracle): one statement (psycopg, no ORM) fetching the
-exhaustive top 20 pages by key with their ranks and snippets, and the planner's estimate of the
-hit count. No facets, no other record types, and nothing spent finding those 20: no results
-page on this stack can be faster, so it tells a target this design might still reach from one
-it cannot.
+page when the answer is known in advance (an oracle): one statement (the page's own SQL, compiled
+once, so no ORM time) fetching the exhaustive top 20 pages by key with their ranks and snippets,
+and the planner's estimate of the hit count. No facets, no other record types, and nothing spent
+finding those 20: no results page on this stack can be faster, so it tells a target this design
+might still reach from one it cannot.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from councilarchive.archive.models import (  # noqa: E402
     Page,
 )
 from councilarchive.search.query import search  # noqa: E402
-from councilarchive.search.snippets import HEADLINE_MAX_CHARS  # noqa: E402
+from councilarchive.search.sources import SOURCE  # noqa: E402
 
 BENCH_COUNCIL = "Benchmark Borough Council"
 COMMITTEES = [
@@ -240,26 +240,25 @@ def exhaustive_ranks(text: str, ids: list[int]) -> list[float]:
 
 
 def floor_runs(text: str, answer: list[int], runs: int) -> tuple[float, float]:
-    """The oracle floor (see the module's docstring) for `text`, whose top 20 is `answer`."""
-    params = {"config": SEARCH_CONFIG, "text": text, "norm": RANK_NORMALISATION, "ids": answer}
-    page = (
-        "SELECT id, ts_rank_cd(search_vector, q, %(norm)s) AS rank, ts_headline("
-        f"%(config)s::regconfig, left(text, {HEADLINE_MAX_CHARS}), q, "
-        "'MaxWords=40, MinWords=15, MaxFragments=2')"
-        " FROM archive_page, websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q"
-        " WHERE id = ANY(%(ids)s) ORDER BY rank DESC"
+    """The oracle floor (see the module's docstring) for `text`, whose top 20 is `answer`: the
+    results page's own rank, snippet and estimate SQL, compiled once, run straight."""
+    pages = (
+        Page.objects.ranked(text)
+        .filter(pk__in=answer)
+        .annotate(headline=SOURCE["page"].headline(text))
+        .order_by("-rank")
+        .values_list("pk", "rank", "headline")
     )
-    estimate = (
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM archive_page"
-        " WHERE search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)"
-    )
+    matches = Page.objects.search(text).order_by().values("pk")  # as candidates.estimate()
+    page_sql = pages.query.sql_with_params()
+    sql, params = matches.query.sql_with_params()
+    estimate_sql = (f"EXPLAIN (FORMAT JSON) {sql}", params)
 
     def once():
         with connection.cursor() as cur:
-            cur.execute(page, params)
-            cur.fetchall()
-            cur.execute(estimate, params)
-            cur.fetchall()
+            for statement in (page_sql, estimate_sql):
+                cur.execute(*statement)
+                cur.fetchall()
 
     return time_runs(once, runs)
 

@@ -24,12 +24,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
 
-from councilarchive.archive.models import SEARCH_CONFIG, Committee, Meeting, Topic, search_query
+from councilarchive.archive.models import Committee, Meeting, Topic
 from councilarchive.search import snippets
 from councilarchive.search.candidates import (
     RANKED,
@@ -381,14 +380,7 @@ def rows_for(hits: list[Hit], text: str) -> list[Result]:
             .defer(*source.deferred)
         )
         if text:
-            queryset = queryset.annotate(
-                headline=SearchHeadline(
-                    snippets.protect(source.snippet_source(), source.headline_chars),
-                    search_query(text),
-                    config=SEARCH_CONFIG,
-                    **snippets.HEADLINE_OPTIONS,
-                )
-            )
+            queryset = queryset.annotate(headline=source.headline(text))
         for record in queryset:
             records[name, record.pk] = record
     meetings = Meeting.objects.select_related("committee").in_bulk(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -21,7 +22,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, NullIf
 
-from councilarchive.archive.models import Item, Page, Report, Resolution
+from councilarchive.archive.models import (
+    SEARCH_CONFIG,
+    Item,
+    Page,
+    Report,
+    Resolution,
+    search_query,
+)
 from councilarchive.search import snippets
 from councilarchive.search.candidates import PkIn
 
@@ -68,6 +76,16 @@ class Source:
 
     def snippet_source(self):
         return SNIPPET_SOURCE[self.name]()
+
+    def headline(self, text: str) -> SearchHeadline:
+        """Its records' snippet for `text`: ts_headline of the text it reads, "<" protected
+        (snippets.restore() turns it back)."""
+        return SearchHeadline(
+            snippets.protect(self.snippet_source(), self.headline_chars),
+            search_query(text),
+            config=SEARCH_CONFIG,
+            **snippets.HEADLINE_OPTIONS,
+        )
 
 
 def _resolution():
