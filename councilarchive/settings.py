@@ -132,6 +132,11 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
 )
+# Web requests only (issue 16): a statement running longer than this is cancelled and the request
+# answers 503 (councilarchive.lib.dbfail), so a slow query or a lock cannot hold a worker. Applied
+# by wsgi.py and asgi.py (runserver's too); manage.py commands and the ingest worker run long loads
+# and have no limit. 0: no limit.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_councilarchive")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
