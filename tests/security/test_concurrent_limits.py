@@ -8,6 +8,7 @@ the test's transaction: the counts are committed, as in production, and the test
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import Counter as Tally
@@ -16,6 +17,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from councilarchive.archive.counters import Counter
 
@@ -129,3 +131,31 @@ def test_exactly_five_passwords_are_tried_by_30_concurrent_guessers(settings):
         )
     )
     assert response.status_code == 429
+
+
+def test_a_new_window_deletes_the_rows_of_windows_that_ended(settings):
+    """The table holds about one row per active client: a request that opens a window deletes
+    rows whose window has ended (and leaves the live ones)."""
+    settings.RATE_LIMIT_ENABLED = True
+    settings.RATE_LIMITS = {"search": f"100/{WINDOW}", "export": f"20/{WINDOW}"}
+    now = timezone.now()
+    ended = Counter.objects.create(
+        scope="rate:search",
+        key=f"{ADDRESS}-gone",
+        window_start=now - dt.timedelta(hours=2),
+        expires_at=now - dt.timedelta(hours=1),
+        count=7,
+    )
+    live = Counter.objects.create(
+        scope="rate:export",
+        key=f"{ADDRESS}-live",
+        window_start=now,
+        expires_at=now + dt.timedelta(hours=1),
+        count=3,
+    )
+
+    assert Client(REMOTE_ADDR=ADDRESS).get("/search/", {"q": "budget"}).status_code == 200
+
+    assert not Counter.objects.filter(pk=ended.pk).exists()
+    assert Counter.objects.filter(pk=live.pk).exists()
+    assert Counter.objects.get(scope="rate:search", key=ADDRESS).count == 1
