@@ -2,5 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from councilarchive.lib.dbfail import limit_web_statements
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilarchive.settings")
 application = get_wsgi_application()
+# Web requests get DB_STATEMENT_TIMEOUT_MS (management commands and the worker do not).
+limit_web_statements()

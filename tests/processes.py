@@ -121,12 +121,19 @@ def stop_process(proc: subprocess.Popen, timeout_s: float = 10) -> None:
             continue
 
 
-def http_fetch(port: int, path: str, timeout_s: float = 10) -> tuple[int, dict, bytes]:
-    """GET http://127.0.0.1:`port``path` on a fresh connection: (status, headers, body);
-    connection errors propagate."""
+def http_fetch(
+    port: int,
+    path: str,
+    timeout_s: float = 10,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict | None = None,
+) -> tuple[int, dict, bytes]:
+    """GET (or `method` with `body`) http://127.0.0.1:`port``path` on a fresh connection:
+    (status, headers, body); connection errors propagate."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
     try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
         response = conn.getresponse()
         body = response.read()
         return response.status, dict(response.getheaders()), body

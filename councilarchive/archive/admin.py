@@ -7,10 +7,11 @@ LogEntry alongside ordinary admin edits ("Audit log" below). The admin login is 
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from councilarchive.archive import admin_views, models
+from councilarchive.archive.counters import Counter
 from councilarchive.ingest.tasks import IN_PROGRESS
+from councilarchive.lib.security import client_address
 
 admin.site.site_header = "Council Archive: officers"
 admin.site.site_title = "Council Archive admin"
@@ -415,42 +418,53 @@ class LogEntryAdmin(admin.ModelAdmin):
 # -- login throttling -----------------------------------------------------------------------------
 
 
-def login_limits() -> tuple[int, int]:
-    """(failures allowed, lockout seconds): ADMIN_LOGIN_MAX_FAILURES, ADMIN_LOGIN_LOCKOUT_SECONDS."""
+def login_limits() -> tuple[int, int, int]:
+    """(failures allowed per address and username, per address, window seconds):
+    ADMIN_LOGIN_MAX_FAILURES, ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS, ADMIN_LOGIN_LOCKOUT_SECONDS."""
     return (
         settings.ADMIN_LOGIN_MAX_FAILURES,
+        settings.ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS,
         settings.ADMIN_LOGIN_LOCKOUT_SECONDS,
     )
 
 
-def _login_keys(request) -> list[str]:
-    ip = request.META.get("REMOTE_ADDR", "")
-    username = request.POST.get("username", "").strip().lower()
-    return [f"admin-login-fail:ip:{ip}", f"admin-login-fail:user:{username}"]
-
-
 def throttled(login_view):
-    """Refuse admin log-ins from an address or for a username after too many failures, for a
-    while (counted in the database cache, which every web process shares)."""
+    """Refuse admin log-ins after too many failures in a window: for one username from one address
+    (ADMIN_LOGIN_MAX_FAILURES), and from one address for any usernames (a higher limit). Never for
+    a username alone: failures from elsewhere do not lock an officer out (issue 16, lockout abuse).
+
+    Each attempt is counted before the password is checked, atomically (Counter.objects.hit), so
+    concurrent guesses cannot all pass the check: with a limit of 5, exactly 5 passwords are tried
+    per window. An attempt that is refused, or that logs in, is taken back off the counts; a
+    log-in also clears its username's failures from that address."""
 
     def login(request, extra_context=None):
         if request.method != "POST":
             return login_view(request, extra_context)
-        limit, lockout = login_limits()
-        keys = _login_keys(request)
-        if any(cache.get(key, 0) >= limit for key in keys):
-            context = {**admin.site.each_context(request), "minutes": max(1, lockout // 60)}
-            return TemplateResponse(request, "admin/login_throttled.html", context, status=429)
+        per_pair, per_address, seconds = login_limits()
+        address = client_address(request)
+        username = request.POST.get("username", "").strip().lower()[:150]
+        pair, from_address = Counter.objects.hit(
+            ("login:pair", f"{address} {username}", seconds), ("login:address", address, seconds)
+        )
+        over = [
+            hit
+            for hit, limit in ((pair, per_pair), (from_address, per_address))
+            if hit.count > limit
+        ]
+        if over:
+            Counter.objects.refund(pair, from_address)
+            retry = max(hit.retry_after for hit in over)
+            context = {**admin.site.each_context(request), "minutes": math.ceil(retry / 60)}
+            response = TemplateResponse(request, "admin/login_throttled.html", context, status=429)
+            response["Retry-After"] = str(retry)
+            return response
         response = login_view(request, extra_context)
-        if response.status_code == 200:  # the form came back: a failed attempt
-            for key in keys:
-                cache.add(key, 0, lockout)
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, lockout)
-        elif response.status_code == 302:
-            cache.delete(keys[1])
+        if response.status_code == 302:  # logged in
+            Counter.objects.forget(pair)
+            Counter.objects.refund(from_address)
+        elif response.status_code != 200:  # not an attempt the form answered (the form: a failure)
+            Counter.objects.refund(pair, from_address)
         return response
 
     return login

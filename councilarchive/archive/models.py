@@ -22,6 +22,8 @@ from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from councilarchive.archive.counters import Counter  # noqa: F401  (rate limits, login throttle)
+
 # -- search (issue #4) ----------------------------------------------------------------------------
 # English stemming over accent-folded words: a text search configuration made in migration 0004.
 SEARCH_CONFIG = "council_english"

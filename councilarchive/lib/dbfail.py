@@ -12,6 +12,11 @@ Two routes reach it:
   already turned it into a 500 response by the time it comes back here, so the
   `got_request_exception` signal marks the request with the error and `__call__` swaps the 500
   for a 503.
+A query that runs past DB_STATEMENT_TIMEOUT_MS (issue 16: a slow query or a lock must not hold a
+worker) is cancelled by PostgreSQL and raises an OperationalError too, so it answers 503 the same
+way, with a page that says the request took too long. The limit is a connection option set by
+`limit_web_statements()`, which only the web server's entry points (wsgi.py, asgi.py) call: the
+ingest worker and management commands run long loads without it. API URLs get JSON, not HTML.
 Place it high in MIDDLEWARE (after SecurityMiddleware and WhiteNoise, before anything that may
 use the database). The page is rendered without the request's context processors, so drawing it
 never needs the database.
@@ -22,9 +27,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 log = logging.getLogger(__name__)
@@ -35,11 +41,45 @@ RETRY_AFTER_SECONDS = 10
 _MARK = "_database_unavailable_error"
 
 
-def unavailable_response(request) -> HttpResponse:
-    body = loader.render_to_string(
-        "503.html", {"path": request.path, "retry_after": RETRY_AFTER_SECONDS}
-    )
-    response = HttpResponse(body, status=503)
+# PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled).
+QUERY_CANCELED = "57014"
+
+
+def limit_web_statements(databases=None) -> None:
+    """Give every connection of this process a statement_timeout of DB_STATEMENT_TIMEOUT_MS (a
+    libpq startup option: no extra round trip). For web processes only; call before the first
+    query (a connection opened earlier keeps its setting until it is replaced)."""
+    milliseconds = settings.DB_STATEMENT_TIMEOUT_MS
+    if milliseconds <= 0:
+        return
+    for database in (databases or settings.DATABASES).values():
+        options = database.setdefault("OPTIONS", {})
+        given = options.get("options", "")
+        options["options"] = f"{given} -c statement_timeout={milliseconds}".strip()
+
+
+def timed_out(error) -> bool:
+    """Whether the database cancelled the statement for running too long."""
+    return getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
+
+
+def unavailable_response(request, error=None) -> HttpResponse:
+    slow = error is not None and timed_out(error)
+    if request.path.startswith("/api/"):
+        message = (
+            "The database took too long to answer this request."
+            if slow
+            else "The archive cannot reach its database just now."
+        )
+        response = JsonResponse({"error": message, "retry_after": RETRY_AFTER_SECONDS}, status=503)
+    else:
+        context = {
+            "path": request.path,
+            "retry_after": RETRY_AFTER_SECONDS,
+            "slow": slow,
+            "seconds": settings.DB_STATEMENT_TIMEOUT_MS / 1000,
+        }
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -73,7 +113,7 @@ class DatabaseUnavailableMiddleware:
         error = getattr(request, _MARK, None)
         if error is not None and response.status_code == 500:
             _log(request, error)
-            replacement = unavailable_response(request)
+            replacement = unavailable_response(request, error)
             # Keep the headers inner middleware set on the 500 (CSP, X-Frame-Options).
             for header, value in response.items():
                 if header.lower() not in {"content-type", "content-length", "cache-control"}:
@@ -84,5 +124,5 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
             _log(request, exception)
-            return unavailable_response(request)
+            return unavailable_response(request, exception)
         return None

@@ -4,18 +4,16 @@
   script is allowed (script-src 'self'): the templates load scripts by URL only, and the admin's
   status refresh is a <meta http-equiv="refresh">. Original PDFs get a sandbox policy instead.
 - RateLimitMiddleware: requests per client address per window on the search, export/feed and API
-  URLs, counted in Django's cache (the database cache: shared by every web process);
-  over the limit: 429 with Retry-After.
+  URLs, counted atomically in the database (councilarchive.archive.counters: shared by every web
+  process, exact under concurrency); over the limit: 429 with Retry-After.
 """
 
 from __future__ import annotations
 
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
+
+from councilarchive.archive.counters import Counter
 
 
 class ContentSecurityPolicyMiddleware:
@@ -68,16 +66,9 @@ class RateLimitMiddleware:
         if group:
             count, seconds = parse_rate(settings.RATE_LIMITS.get(group, ""))
             if count:
-                window = int(time.time() // seconds)
-                key = f"ratelimit:{group}:{client_address(request)}:{window}"
-                cache.add(key, 0, seconds + 1)
-                try:
-                    used = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, seconds + 1)
-                    used = 1
-                if used > count:
-                    retry = max(1, math.ceil((window + 1) * seconds - time.time()))
+                (hit,) = Counter.objects.hit((f"rate:{group}", client_address(request), seconds))
+                if hit.count > count:
+                    retry = hit.retry_after
                     response = HttpResponse(
                         f"Too many requests: at most {count} every {seconds} s. "
                         f"Try again in {retry} s.\n",

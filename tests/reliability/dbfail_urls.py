@@ -1,6 +1,7 @@
 """URLs for test_dbfail: the project's own, plus views that fail the way a database outage does."""
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
 from django.urls import path
 
 from councilarchive.urls import urlpatterns as project_urlpatterns
@@ -24,7 +25,15 @@ def other_error(request):
     raise ValueError("not a database problem")
 
 
+def slow_query(request, seconds):
+    """A query that takes `seconds` (a slow search, a report over the whole archive)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [float(seconds)])
+    return HttpResponse(f"slept {seconds} s in the database\n", content_type="text/plain")
+
+
 urlpatterns = [
+    path("slow/<str:seconds>/", slow_query),
     path("outage/", operational_error),
     path("outage/<path:rest>", operational_error),
     path("closed/", interface_error),

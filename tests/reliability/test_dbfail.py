@@ -57,10 +57,10 @@ def test_other_errors_stay_500():
 
 @override_settings(RATE_LIMIT_ENABLED=True)
 def test_database_error_raised_by_a_middleware_answers_503():
-    """The rate limiter counts in the database cache before any view runs: its error comes back
-    as Django's 500, which the middleware swaps for the 503 page."""
+    """The rate limiter counts in the database before any view runs: its error comes back as
+    Django's 500, which the middleware swaps for the 503 page."""
     with mock.patch(
-        "councilarchive.lib.security.cache.add", side_effect=OperationalError(SOCKET_GONE)
+        "councilarchive.lib.security.Counter.objects.hit", side_effect=OperationalError(SOCKET_GONE)
     ):
         response = Client(raise_request_exception=False).get("/search/", {"q": "budget"})
 

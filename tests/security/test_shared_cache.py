@@ -1,5 +1,6 @@
-"""Rate limits and the admin login throttle count in the cache; with several gunicorn workers
-(or containers) each process must see the others' counts, so the cache lives in the database."""
+"""With several gunicorn workers (or containers) each process must see what the others cached,
+so the cache lives in the database. (Rate limits and the login throttle count in a table of their
+own, councilarchive.archive.counters: see test_concurrent_limits.)"""
 
 import os
 import subprocess
