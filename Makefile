@@ -66,7 +66,7 @@ bench-load: install
 	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) $(PY) bench/bench_pages.py --load-only
 
 stop-db: install
-	$(PY) -c "from pathlib import Path; from councilarchive.lib.embedded_db import stop_server; stop_server(Path('var'))"
+	$(PY) -c "from pathlib import Path; from councilarchive.ops.embedded_db import stop_server; stop_server(Path('var'))"
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

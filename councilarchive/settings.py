@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "councilarchive.archive",
     "councilarchive.ingest",
     "councilarchive.search",
+    "councilarchive.browse",
+    "councilarchive.officers",
+    "councilarchive.api",
+    "councilarchive.ops",
 ]
 
 MIDDLEWARE = [
@@ -79,15 +83,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable (a PostgreSQL restart): 503 + Retry-After instead of 500. Before
     # anything that uses the database (sessions, the rate limiter's database cache).
-    "councilarchive.lib.dbfail.DatabaseUnavailableMiddleware",
+    "councilarchive.ops.dbfail.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "councilarchive.lib.security.ContentSecurityPolicyMiddleware",
-    "councilarchive.lib.security.RateLimitMiddleware",
+    "councilarchive.ops.security.ContentSecurityPolicyMiddleware",
+    "councilarchive.ops.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "councilarchive.urls"
@@ -118,7 +122,7 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
     }
 else:
-    from councilarchive.lib.embedded_db import ensure_server
+    from councilarchive.ops.embedded_db import ensure_server
 
     DATABASES = {
         "default": ensure_server(EMBEDDED_DB_DIR, env("EMBEDDED_DB_NAME", "councilarchive"))
@@ -127,7 +131,7 @@ else:
 # Surviving a database restart without restarting the web process (issue #7): a connection kept
 # between requests (CONN_MAX_AGE > 0) dies with the server, so each request's first query checks
 # it first (CONN_HEALTH_CHECKS) and reconnects; while the server is down the connection attempt
-# fails within connect_timeout seconds and councilarchive.lib.dbfail answers 503.
+# fails within connect_timeout seconds and councilarchive.ops.dbfail answers 503.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
@@ -198,7 +202,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# councilarchive.lib.security: no inline script anywhere; inline styles are allowed (the admin
+# councilarchive.ops.security: no inline script anywhere; inline styles are allowed (the admin
 # uses style attributes). frame-ancestors 'none' is the CSP form of X_FRAME_OPTIONS = DENY.
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
