@@ -8,10 +8,11 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from councilarchive.archive.files import sha256_of
 from councilarchive.archive.models import Document
 from councilarchive.ingest.load import load
 from councilarchive.ingest.parse import parse
-from councilarchive.ingest.pipeline import sha256_of, store
+from councilarchive.ingest.pipeline import store
 from tests.conftest import PACKS
 from tests.ingest.conftest import dump_pages
 

