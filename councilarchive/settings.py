@@ -7,8 +7,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Under pytest the settings are production-like (DEBUG off) but need no secret and no HTTPS.
+TESTING = "PYTEST_VERSION" in os.environ
+# A developer's local, git-ignored `.env` (`make run` writes DEBUG=1 and a generated SECRET_KEY),
+# read only where it exists; a variable already in the environment wins over the file. ENV_FILE
+# names another file, or none when empty: the tests read none, so no developer's .env changes them.
+ENV_FILE = os.environ.get("ENV_FILE", "" if TESTING else str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env(name: str, default: str = "") -> str:
@@ -44,8 +53,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# Under pytest the settings are production-like (DEBUG off) but need no secret and no HTTPS.
-TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
