@@ -25,14 +25,21 @@ $(AXE):
 	  npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION) || echo "axe-core install failed: the axe checks will skip"; \
 	else echo "npm not found: the axe-core browser checks will skip"; fi
 
+# A developer's settings, written once (git-ignored, readable by you only): DEBUG=1 and a new
+# SECRET_KEY. settings.py reads it, so every `manage.py` command in the README works as printed.
+.env:
+	@umask 077; printf 'DEBUG=1\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote $@ (DEBUG=1 and a generated SECRET_KEY; local only, git-ignored)"
+
 # Install, migrate, load the sample packs (skipped when already loaded), start worker + web server.
-run: install
-	DEBUG=1 $(MANAGE) migrate --noinput
-	DEBUG=1 $(MANAGE) ingest fixtures/packs
-	DEBUG=1 $(MANAGE) recover_stale --minutes 0
-	DEBUG=1 $(MANAGE) db_worker & worker=$$!; \
+run: install .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) ingest fixtures/packs
+	$(MANAGE) recover_stale --minutes 0
+	$(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(MANAGE) runserver --noreload $(HOST):$(PORT)
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 # The whole test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
 test: install $(AXE)
@@ -66,7 +73,7 @@ bench-load: install
 	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) $(PY) bench/bench_pages.py --load-only
 
 stop-db: install
-	$(PY) -c "from pathlib import Path; from councilarchive.lib.embedded_db import stop_server; stop_server(Path('var'))"
+	$(PY) -c "from pathlib import Path; from councilarchive.ops.embedded_db import stop_server; stop_server(Path('var'))"
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

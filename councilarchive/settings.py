@@ -7,8 +7,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Under pytest the settings are production-like (DEBUG off) but need no secret and no HTTPS.
+TESTING = "PYTEST_VERSION" in os.environ
+# A developer's local, git-ignored `.env` (`make run` writes DEBUG=1 and a generated SECRET_KEY),
+# read only where it exists; a variable already in the environment wins over the file. ENV_FILE
+# names another file, or none when empty: the tests read none, so no developer's .env changes them.
+ENV_FILE = os.environ.get("ENV_FILE", "" if TESTING else str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env(name: str, default: str = "") -> str:
@@ -44,8 +53,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# Under pytest the settings are production-like (DEBUG off) but need no secret and no HTTPS.
-TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -72,6 +79,10 @@ INSTALLED_APPS = [
     "councilarchive.archive",
     "councilarchive.ingest",
     "councilarchive.search",
+    "councilarchive.browse",
+    "councilarchive.officers",
+    "councilarchive.api",
+    "councilarchive.ops",
 ]
 
 MIDDLEWARE = [
@@ -79,15 +90,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable (a PostgreSQL restart): 503 + Retry-After instead of 500. Before
     # anything that uses the database (sessions, the rate limiter's database cache).
-    "councilarchive.lib.dbfail.DatabaseUnavailableMiddleware",
+    "councilarchive.ops.dbfail.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "councilarchive.lib.security.ContentSecurityPolicyMiddleware",
-    "councilarchive.lib.security.RateLimitMiddleware",
+    "councilarchive.ops.security.ContentSecurityPolicyMiddleware",
+    "councilarchive.ops.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "councilarchive.urls"
@@ -118,7 +129,7 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
     }
 else:
-    from councilarchive.lib.embedded_db import ensure_server
+    from councilarchive.ops.embedded_db import ensure_server
 
     DATABASES = {
         "default": ensure_server(EMBEDDED_DB_DIR, env("EMBEDDED_DB_NAME", "councilarchive"))
@@ -127,13 +138,13 @@ else:
 # Surviving a database restart without restarting the web process (issue #7): a connection kept
 # between requests (CONN_MAX_AGE > 0) dies with the server, so each request's first query checks
 # it first (CONN_HEALTH_CHECKS) and reconnects; while the server is down the connection attempt
-# fails within connect_timeout seconds and councilarchive.lib.dbfail answers 503.
+# fails within connect_timeout seconds and councilarchive.ops.dbfail answers 503.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
 )
 # Web requests only (issue 16): a statement running longer than this is cancelled and the request
-# answers 503 (councilarchive.lib.dbfail), so a slow query or a lock cannot hold a worker. Applied
+# answers 503 (councilarchive.ops.dbfail), so a slow query or a lock cannot hold a worker. Applied
 # by wsgi.py and asgi.py (runserver's too); manage.py commands and the ingest worker run long loads
 # and have no limit. 0: no limit.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
@@ -205,7 +216,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# councilarchive.lib.security: no inline script anywhere; inline styles are allowed (the admin
+# councilarchive.ops.security: no inline script anywhere; inline styles are allowed (the admin
 # uses style attributes). frame-ancestors 'none' is the CSP form of X_FRAME_OPTIONS = DENY.
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",

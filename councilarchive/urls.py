@@ -4,6 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("councilarchive.search.urls")),
-    path("api/", include("councilarchive.search.api_urls")),
-    path("", include("councilarchive.archive.urls")),
+    path("api/", include("councilarchive.api.urls")),
+    path("", include("councilarchive.browse.urls")),
 ]

@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from councilarchive.lib.dbfail import limit_web_statements
+from councilarchive.ops.dbfail import limit_web_statements
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilarchive.settings")
 application = get_wsgi_application()

@@ -1,5 +1,6 @@
 """Project-wide test set-up: a real PostgreSQL (embedded unless DATABASE_URL is set)."""
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -7,6 +8,8 @@ PACKS = REPO / "fixtures" / "packs"
 SEEDS = REPO / "fixtures" / "seeds"
 PAGE_DUMPS = REPO / "fixtures" / "text"
 EXTERNAL = REPO.parent / "shared" / "external"
+# No developer's .env in the tests or in any process they start (settings read ENV_FILE).
+os.environ["ENV_FILE"] = ""
 
 import pytest  # noqa: E402
 

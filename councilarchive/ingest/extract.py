@@ -20,7 +20,6 @@ parser fixtures in fixtures/text/:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import multiprocessing
 import os
@@ -40,6 +39,7 @@ from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordInc
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
+from councilarchive.archive.files import sha256_of
 from councilarchive.ingest.errors import (
     CorruptPDF,
     EmptyPDF,
@@ -322,7 +322,7 @@ def extract(
     When the same content was handed to `prefetch`, its result (or its error) is returned."""
     if _PREFETCHED:
         with _PREFETCH_LOCK:
-            ahead = _PREFETCHED.pop(content_key(path), None)
+            ahead = _PREFETCHED.pop(sha256_of(path), None)
         if ahead is not None:
             pages = ahead.result()  # re-raises the prefetch's IngestError
             if progress:
@@ -345,20 +345,11 @@ _PREFETCHED: dict[str, Future] = {}
 _PREFETCH_LOCK = threading.Lock()
 
 
-def content_key(path: str | Path) -> str:
-    """SHA-256 of the file: a stored copy of a file has the same key as the original."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def prefetch(path: str | Path, *, executor: Executor, **options) -> str:
     """Start extracting `path` on `executor` (a thread pool) now; the next `extract()` of a file
     with the same content returns that result instead of extracting again. `options` are
     extract's keyword arguments (use the same limits). Returns the key for `discard`."""
-    key = content_key(path)
+    key = sha256_of(path)
     future = executor.submit(_extract_now, path, **options)
     with _PREFETCH_LOCK:
         _PREFETCHED[key] = future

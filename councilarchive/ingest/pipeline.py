@@ -7,7 +7,6 @@ records parsed from it appear only when `load` commits them all at once.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from councilarchive.archive.files import sha256_of
 from councilarchive.archive.models import Committee, Council, Document, Page
 from councilarchive.ingest.errors import IngestError
 from councilarchive.ingest.extract import extract, has_text_layer
@@ -26,14 +26,6 @@ from councilarchive.ingest.load import LoadResult, load
 from councilarchive.ingest.parse import parse
 
 Progress = Callable[[int, int], None]
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def default_council() -> Council:

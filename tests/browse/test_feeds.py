@@ -2,7 +2,7 @@
 
 from xml.etree import ElementTree
 
-from councilarchive.archive.feeds import ics_escape, ics_fold
+from councilarchive.browse.feeds import ics_escape, ics_fold
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.browse.conftest import build_meeting
 
-# Upper bounds per page (see archive/queries.py for what each query is).
+# Upper bounds per page (see browse/queries.py for what each query is).
 BUDGET = {
     "meeting": 11,
     "committee": 3,

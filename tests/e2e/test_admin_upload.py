@@ -66,7 +66,7 @@ def empty_archive(transactional_db):
 def officer(empty_archive):
     from django.contrib.auth.models import User
 
-    from tests.admin.conftest import officers_group
+    from tests.officers.conftest import officers_group
 
     user = User.objects.create_user("olive", password=PASSWORD, is_staff=True)
     user.groups.add(officers_group())
@@ -203,8 +203,8 @@ def test_worker_killed_mid_job_leaves_nothing_half_loaded_and_is_recovered(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
 
-    from councilarchive.archive.admin_views import accept_upload
     from councilarchive.archive.models import Document, Item, Page
+    from councilarchive.officers.admin_views import accept_upload
 
     env = worker_env(media)
     upload_ = SimpleUploadedFile(LARGEST_PACK.name, LARGEST_PACK.read_bytes())

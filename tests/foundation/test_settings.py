@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 
@@ -106,3 +108,53 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+# -- a developer's .env (written by `make run`) -------------------------------------------------
+PRODUCTION_DB = "postgresql://u:p@db.example:5432/archive"
+
+
+def test_the_tests_read_no_developers_env_file():
+    from django.conf import settings
+
+    # settings under pytest, and every process the tests start, read no .env (tests/conftest.py)
+    assert settings.ENV_FILE == "" and os.environ["ENV_FILE"] == ""
+
+
+def test_make_writes_a_private_env_once_and_settings_read_it(tmp_path):
+    make = shutil.which("make")
+    if not make:
+        pytest.skip("make is not installed")
+    target = [make, "-s", "-f", str(REPO / "Makefile"), "-C", str(tmp_path), ".env"]
+    first = subprocess.run([*target, f"PYTHON={sys.executable}"], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    env_file = tmp_path / ".env"
+    written = env_file.read_text()
+    lines = dict(line.split("=", 1) for line in written.splitlines())
+    assert lines["DEBUG"] == "1" and len(lines["SECRET_KEY"]) >= 50
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    # a second run keeps the key (sessions survive)
+    assert subprocess.run(target, capture_output=True).returncode == 0
+    assert env_file.read_text() == written
+
+    result = run(PROBE, ENV_FILE=str(env_file), DATABASE_URL=PRODUCTION_DB)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is True
+    # a variable in the environment wins over the file; the file's SECRET_KEY still serves
+    result = run(PROBE, ENV_FILE=str(env_file), DEBUG="false", DATABASE_URL=PRODUCTION_DB)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_env_file_is_read_only_where_it_exists(tmp_path):
+    result = run(PROBE, ENV_FILE=str(tmp_path / "absent.env"), DATABASE_URL=PRODUCTION_DB)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_env_file_without_a_secret_key_still_refuses_production(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=0\nALLOWED_HOSTS=archive.example.gov.uk\n")
+    result = run(PROBE, ENV_FILE=str(env_file), DATABASE_URL=PRODUCTION_DB)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr

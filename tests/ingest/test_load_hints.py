@@ -5,10 +5,11 @@ import datetime as dt
 
 import pytest
 
+from councilarchive.archive.files import sha256_of
 from councilarchive.archive.models import Committee, Document, Item, Meeting, Report
 from councilarchive.ingest.load import load
 from councilarchive.ingest.parse import parse
-from councilarchive.ingest.pipeline import default_council, sha256_of, store
+from councilarchive.ingest.pipeline import default_council, store
 from tests.conftest import PACKS
 from tests.ingest.conftest import dump_pages
 

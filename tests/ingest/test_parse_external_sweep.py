@@ -7,7 +7,6 @@ import pytest
 from tests.ingest.conftest import EXTERNAL
 
 PDFS = sorted(p.name for p in EXTERNAL.glob("*/*.pdf")) if EXTERNAL.is_dir() else []
-HTML = sorted(p.name for p in EXTERNAL.glob("*/*.html")) if EXTERNAL.is_dir() else []
 
 # file part -> (body, date, number of minute items) of the one set of minutes a reader finds there
 MINUTES = {
@@ -69,15 +68,3 @@ def test_bristol_15_may_2025_minutes_every_vote_tally(external_pack):
         "15": [("motion", None, None, None, "carried")],
         "16": [("motion", None, None, None, "carried")],
     }
-
-
-@pytest.mark.skipif(not HTML, reason="../shared/external not present (a user's own clone)")
-@pytest.mark.parametrize("name", HTML)
-def test_every_external_html_page_parses_without_an_exception(name):
-    from councilarchive.ingest.extract_html import extract_html
-    from councilarchive.ingest.parse import parse
-
-    (path,) = EXTERNAL.glob(f"*/{name}")
-    pages = extract_html(path)
-    assert any(p.text.strip() for p in pages)
-    assert parse(pages).problems == ()

@@ -128,7 +128,7 @@ def largest_pack():
 
 QUEUE_UPLOAD = """
 from django.core.files.uploadedfile import SimpleUploadedFile
-from councilarchive.archive.admin_views import accept_upload
+from councilarchive.officers.admin_views import accept_upload
 path = {path!r}
 with open(path, "rb") as fh:
     upload = SimpleUploadedFile(path.rsplit("/", 1)[-1], fh.read())

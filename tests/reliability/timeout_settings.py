@@ -3,4 +3,4 @@ for gunicorn in test_statement_timeout: DJANGO_SETTINGS_MODULE=tests.reliability
 
 from councilarchive.settings import *  # noqa: F403
 
-ROOT_URLCONF = "tests.reliability.dbfail_urls"
+ROOT_URLCONF = "tests.ops.dbfail_urls"

@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from councilarchive.archive.admin_views import accept_upload
+from councilarchive.officers.admin_views import accept_upload
 from tests.security.handmade_pdf import text_pdf
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BrowseConfig(AppConfig):
+    name = "councilarchive.browse"
+    label = "browse"
