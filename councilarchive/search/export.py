@@ -10,9 +10,10 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
+from councilarchive.archive.plaintext import clean_all
+from councilarchive.archive.syndication import SafeAtom1Feed
 from councilarchive.search import snippets
 from councilarchive.search.citation import cite
 from councilarchive.search.query import InvalidSearch, rows_for, search
@@ -30,19 +31,22 @@ def _bad_request(invalid: InvalidSearch):
 
 
 def export_rows(request, results):
-    """Each matching row as a dict of COLUMNS, fetched CHUNK rows at a time."""
+    """Each matching row as a dict of COLUMNS, fetched CHUNK rows at a time, its text stripped of
+    characters no file format carries."""
     for start in range(0, len(results.hits), CHUNK):
         for row in rows_for(results.hits[start : start + CHUNK], results.query):
-            yield {
-                "kind": row.kind,
-                "title": row.title,
-                "committee": str(row.committee) if row.committee else "",
-                "date": row.date.isoformat() if row.date else "",
-                "snippet": snippets.plain(row.snippet),
-                "cite": cite(row.record) if row.kind == "resolution" else "",
-                "url": request.build_absolute_uri(row.url),
-                "pdf_url": request.build_absolute_uri(row.pdf_url),
-            }
+            yield clean_all(
+                {
+                    "kind": row.kind,
+                    "title": row.title,
+                    "committee": str(row.committee) if row.committee else "",
+                    "date": row.date.isoformat() if row.date else "",
+                    "snippet": snippets.plain(row.snippet),
+                    "cite": cite(row.record) if row.kind == "resolution" else "",
+                    "url": request.build_absolute_uri(row.url),
+                    "pdf_url": request.build_absolute_uri(row.pdf_url),
+                }
+            )
 
 
 def _export_search(request):
@@ -97,7 +101,7 @@ def export_json(request):
 class SearchFeed(Feed):
     """New matches for a search, newest meeting first."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -129,8 +133,9 @@ class SearchFeed(Feed):
         return f"{row.kind_label}: {row.title}"
 
     def item_description(self, row):
-        # The summary is HTML to feed readers: escaped text with <mark>ed matches, never raw.
-        return str(snippets.highlight(row.snippet))
+        # The summary is HTML to feed readers: escaped text with <mark>ed matches, never raw (a
+        # SafeString, so SafeAtom1Feed writes it as type="html").
+        return snippets.highlight(row.snippet)
 
     def item_link(self, row):
         return row.url
