@@ -194,6 +194,9 @@ COUNCIL_NAME = env("COUNCIL_NAME", "Kent County Council")
 INGEST_STALE_MINUTES = env_int("INGEST_STALE_MINUTES", 30)
 INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 
+# The most rows one CSV/JSON export of a search holds, all kinds of record together.
+SEARCH_EXPORT_CAP = env_int("SEARCH_EXPORT_CAP", 10_000)
+
 # Admin (issues #6, #16): failed logins per username from one address, and from one address for
 # any usernames, in a window of ADMIN_LOGIN_LOCKOUT_SECONDS; a username alone is never locked.
 ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5)

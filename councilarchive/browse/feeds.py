@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import icalendar
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
@@ -17,7 +18,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from councilarchive.archive.models import (
@@ -30,6 +30,8 @@ from councilarchive.archive.models import (
     Topic,
     Vote,
 )
+from councilarchive.archive.plaintext import clean
+from councilarchive.archive.syndication import SafeAtom1Feed
 
 FEED_LENGTH = 50
 LONDON = ZoneInfo(settings.TIME_ZONE)
@@ -37,50 +39,25 @@ LONDON = ZoneInfo(settings.TIME_ZONE)
 # -- iCalendar (RFC 5545) -------------------------------------------------------------------------
 
 
-def ics_escape(text: str) -> str:
-    """TEXT values: backslash, semicolon, comma and newlines escaped."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def ics_fold(line: str) -> str:
-    """Lines longer than 75 octets are folded: CRLF then a space (never splitting a character)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode())
-            current = b""
-        current += encoded
-    out.append(current.decode())
-    return "\r\n ".join(out)
-
-
-def ics_utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def meeting_event(meeting: Meeting, url: str, stamp: dt.datetime, host: str) -> list[str]:
-    lines = ["BEGIN:VEVENT", f"UID:meeting-{meeting.pk}@{host}", f"DTSTAMP:{ics_utc(stamp)}"]
+def meeting_event(meeting: Meeting, url: str, stamp: dt.datetime, host: str) -> icalendar.Event:
+    # The icalendar library escapes TEXT (backslash, ; , and every line break, a lone CR too) and
+    # folds lines at 75 octets; `clean` first drops the control characters TEXT may not hold.
+    event = icalendar.Event()
+    event.add("uid", f"meeting-{meeting.pk}@{host}")
+    event.add("dtstamp", stamp)
     if meeting.time:
         start = dt.datetime.combine(meeting.date, meeting.time, tzinfo=LONDON)
-        lines.append(f"DTSTART:{ics_utc(start)}")
+        event.add("dtstart", start.astimezone(dt.UTC))
     else:
-        # An all-day event when the papers give no time.
-        lines.append(f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}")
-    lines.append(f"SUMMARY:{ics_escape(meeting.committee.name)}")
+        event.add("dtstart", meeting.date)  # an all-day event when the papers give no time
+    event.add("summary", clean(meeting.committee.name))
     if meeting.venue:
-        lines.append(f"LOCATION:{ics_escape(meeting.venue)}")
+        event.add("location", clean(meeting.venue))
     if meeting.status == Meeting.Status.CANCELLED:
-        lines.append("STATUS:CANCELLED")
-    lines += [f"URL:{url}", f"DESCRIPTION:{ics_escape('Papers and minutes: ' + url)}"]
-    lines.append("END:VEVENT")
-    return lines
+        event.add("status", "CANCELLED")
+    event.add("url", url)
+    event.add("description", f"Papers and minutes: {url}")
+    return event
 
 
 def committee_calendar(request, slug):
@@ -89,19 +66,15 @@ def committee_calendar(request, slug):
     meetings = Meeting.objects.for_committee(committee).select_related("committee").order_by("date")
     host = request.get_host().split(":")[0]
     stamp = timezone.now()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Council Archive//Meetings//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{ics_escape(committee.name)}",
-    ]
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//Council Archive//Meetings//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", clean(committee.name))
     for meeting in meetings:
         url = request.build_absolute_uri(meeting.get_absolute_url())
-        lines += meeting_event(meeting, url, stamp, host)
-    lines.append("END:VCALENDAR")
-    body = "".join(ics_fold(line) + "\r\n" for line in lines)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        calendar.add_component(meeting_event(meeting, url, stamp, host))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{committee.slug}.ics"'
     return response
 
@@ -139,9 +112,10 @@ def vote_entry(vote: Vote, how: str = "") -> dict:
 
 
 class EntryFeed(Feed):
-    """Feed items are dicts built by `resolution_entry` / `vote_entry`."""
+    """Feed items are dicts built by `resolution_entry` / `vote_entry`: plain text throughout, so
+    their summaries are written as text, never as HTML (see syndication)."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def item_title(self, entry):
         return entry["title"]

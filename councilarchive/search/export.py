@@ -1,4 +1,5 @@
-"""Every search as CSV, JSON (streamed, up to EXPORT_CAP rows) and an Atom feed of new matches."""
+"""Every search as CSV, JSON (streamed, up to settings.SEARCH_EXPORT_CAP rows in all, saying so in
+the file when there were more) and an Atom feed of new matches."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ import csv
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
+from councilarchive.archive.plaintext import clean_all
+from councilarchive.archive.syndication import SafeAtom1Feed
 from councilarchive.search import snippets
 from councilarchive.search.citation import cite
 from councilarchive.search.query import InvalidSearch, rows_for, search
 
-EXPORT_CAP = 10_000  # rows per export
 CHUNK = 200  # rows fetched (with snippets) at a time
 FEED_ITEMS = 50
 COLUMNS = ["kind", "title", "committee", "date", "snippet", "cite", "url", "pdf_url"]
@@ -30,23 +32,33 @@ def _bad_request(invalid: InvalidSearch):
 
 
 def export_rows(request, results):
-    """Each matching row as a dict of COLUMNS, fetched CHUNK rows at a time."""
-    for start in range(0, len(results.hits), CHUNK):
-        for row in rows_for(results.hits[start : start + CHUNK], results.query):
-            yield {
-                "kind": row.kind,
-                "title": row.title,
-                "committee": str(row.committee) if row.committee else "",
-                "date": row.date.isoformat() if row.date else "",
-                "snippet": snippets.plain(row.snippet),
-                "cite": cite(row.record) if row.kind == "resolution" else "",
-                "url": request.build_absolute_uri(row.url),
-                "pdf_url": request.build_absolute_uri(row.pdf_url),
-            }
+    """Each exported row as a dict of COLUMNS, fetched CHUNK rows at a time: the first
+    SEARCH_EXPORT_CAP hits of all kinds together (the search keeps up to that many of each kind),
+    their text stripped of characters no file format carries."""
+    hits = results.hits[: settings.SEARCH_EXPORT_CAP]
+    for start in range(0, len(hits), CHUNK):
+        for row in rows_for(hits[start : start + CHUNK], results.query):
+            yield clean_all(
+                {
+                    "kind": row.kind,
+                    "title": row.title,
+                    "committee": str(row.committee) if row.committee else "",
+                    "date": row.date.isoformat() if row.date else "",
+                    "snippet": snippets.plain(row.snippet),
+                    "cite": cite(row.record) if row.kind == "resolution" else "",
+                    "url": request.build_absolute_uri(row.url),
+                    "pdf_url": request.build_absolute_uri(row.pdf_url),
+                }
+            )
 
 
 def _export_search(request):
-    return search(request.GET, limit=EXPORT_CAP, with_rows=False, with_facets=False)
+    return search(request.GET, limit=settings.SEARCH_EXPORT_CAP, with_rows=False, with_facets=False)
+
+
+def _truncated(results) -> bool:
+    """More matches than one export holds."""
+    return max(results.count, len(results.hits)) > settings.SEARCH_EXPORT_CAP
 
 
 class _Echo:
@@ -71,6 +83,14 @@ def export_csv(request):
         yield writer.writerow(COLUMNS)
         for row in export_rows(request, results):
             yield writer.writerow([_spreadsheet_safe(row[c]) for c in COLUMNS])
+        if _truncated(results):
+            about = "about " if results.estimated else ""
+            yield writer.writerow(
+                [
+                    f"# Truncated: the first {settings.SEARCH_EXPORT_CAP:,} rows of {about}"
+                    f"{results.count:,} matches; narrow the search to export the rest."
+                ]
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search.csv"'
@@ -85,7 +105,13 @@ def export_json(request):
         return _bad_request(invalid)
 
     def chunks():
-        head = {"query": results.query, "count": results.count, "estimated": results.estimated}
+        head = {
+            "query": results.query,
+            "count": results.count,
+            "estimated": results.estimated,
+            "cap": settings.SEARCH_EXPORT_CAP,
+            "truncated": _truncated(results),
+        }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
         for i, row in enumerate(export_rows(request, results)):
             yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
@@ -97,7 +123,7 @@ def export_json(request):
 class SearchFeed(Feed):
     """New matches for a search, newest meeting first."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -129,8 +155,9 @@ class SearchFeed(Feed):
         return f"{row.kind_label}: {row.title}"
 
     def item_description(self, row):
-        # The summary is HTML to feed readers: escaped text with <mark>ed matches, never raw.
-        return str(snippets.highlight(row.snippet))
+        # The summary is HTML to feed readers: escaped text with <mark>ed matches, never raw (a
+        # SafeString, so SafeAtom1Feed writes it as type="html").
+        return snippets.highlight(row.snippet)
 
     def item_link(self, row):
         return row.url

@@ -26,6 +26,7 @@ from councilarchive.archive.models import (
     Topic,
     Vote,
 )
+from councilarchive.archive.plaintext import clean
 
 KIND_CHOICES = [
     ("resolution", "Resolutions"),
@@ -84,6 +85,9 @@ class QuickSelect(forms.Select):
 class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
+        if data.get("q"):
+            # A control character (`?q=%01`) is no search term, and no feed or file can carry it.
+            data["q"] = clean(data["q"]).strip()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             raise forms.ValidationError("The 'from' date is after the 'to' date.")

@@ -2,21 +2,7 @@
 
 from xml.etree import ElementTree
 
-from councilarchive.browse.feeds import ics_escape, ics_fold
-
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def test_ics_fold_splits_long_lines_at_75_octets():
-    line = "LOCATION:" + "Council Chamber, Sessions House, " * 4
-    folded = ics_fold(line)
-    parts = folded.split("\r\n ")
-    assert "".join(parts) == line
-    assert all(len(p.encode()) <= 75 for p in parts)
-
-
-def test_ics_escape_commas_semicolons_newlines():
-    assert ics_escape("Hall, Room 1; West\nWing") == "Hall\\, Room 1\\; West\\nWing"
 
 
 def test_committee_calendar_lists_meetings(client, browse):
@@ -30,6 +16,7 @@ def test_committee_calendar_lists_meetings(client, browse):
     assert "DTSTART;VALUE=DATE:20190214" in body  # no time printed: an all-day event
     assert "LOCATION:Council Chamber\\, Quillfield Hall" in body
     assert f"UID:meeting-{browse.may.pk}@" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))  # folded
 
 
 def test_committee_atom_feed_has_resolutions_and_votes(client, browse):

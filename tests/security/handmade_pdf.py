@@ -9,11 +9,27 @@ def _escape(line: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def text_pdf(pages: list[list[str]]) -> bytes:
+# A ToUnicode map sending each byte to the code point of the same number: a font that maps the
+# glyph of byte 0x07 to U+0007 (BEL), as some real PDFs' fonts do with their odd glyphs.
+IDENTITY_CMAP = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+    b"/CMapName /Identity-Bytes def /CMapType 2 def\n"
+    b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+    b"1 beginbfrange <00> <FF> <0000> endbfrange\n"
+    b"endcmap CMapName currentdict /CMap defineresource pop end end"
+)
+
+
+def text_pdf(pages: list[list[str]], *, identity_to_unicode: bool = False) -> bytes:
     objects: list[bytes] = [b"", b""]  # 1: catalogue, 2: page tree (filled in below)
-    objects.append(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    )
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding"
+    if identity_to_unicode:
+        objects.append(
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(IDENTITY_CMAP), IDENTITY_CMAP)
+        )
+        font += b" /ToUnicode %d 0 R" % len(objects)
+    objects.append(font + b" >>")
+    font_ref = len(objects)
     kids = []
     for lines in pages:
         body = (
@@ -24,7 +40,7 @@ def text_pdf(pages: list[list[str]]) -> bytes:
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body))
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (len(objects))
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (len(objects), font_ref)
         )
         kids.append(len(objects))
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"

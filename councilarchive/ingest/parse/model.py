@@ -12,11 +12,18 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from councilarchive.archive.plaintext import clean
+
 
 @dataclass(frozen=True)
 class PageText:
     number: int  # 1-based page number in the PDF
     text: str
+
+    def __post_init__(self):
+        # Every extractor's text passes here: a control character a PDF font maps a glyph to
+        # (U+0007) is dropped before anything stores or parses it.
+        object.__setattr__(self, "text", clean(self.text))
 
 
 @dataclass(frozen=True)
