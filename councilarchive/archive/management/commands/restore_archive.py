@@ -40,6 +40,7 @@ from councilarchive.archive.management.commands.backup_archive import (
     run_tool,
     sha256_of,
 )
+from councilarchive.lib import pagecache
 
 # A table in `pg_restore --list`: "215; 1259 16390 TABLE public archive_item postgres"
 TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.MULTILINE)
@@ -98,6 +99,7 @@ class Command(BaseCommand):
                 "pg_restore",
             )
             connection.close()
+            pagecache.clear()  # no page rendered before the restore is served after it
 
             self.say(f"[5/5] Moving the media files into {media_root} ...")
             removed = self.place_media(staging, media_root, manifest["media"])
