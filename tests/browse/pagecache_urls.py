@@ -1,7 +1,8 @@
-"""The site's URLs plus two views the page cache tests need: one whose answer varies on a request
-header, one that sets a cookie."""
+"""The site's URLs plus the views the page cache tests need: one whose answer varies on a request
+header, one that sets a cookie, one with a form's CSRF token."""
 
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import path
 from django.utils.cache import patch_vary_headers
 
@@ -20,8 +21,13 @@ def with_cookie(request):
     return response
 
 
+def with_csrf_token(request):
+    return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+
 urlpatterns = [
     path("vary-test/", by_language),
     path("cookie-test/", with_cookie),
+    path("csrf-test/", with_csrf_token),
     *site,
 ]

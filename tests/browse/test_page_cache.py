@@ -264,12 +264,18 @@ def test_a_page_is_served_only_to_requests_it_varies_to(client, browse, settings
     assert welsh.content == b"cy"
 
 
-def test_a_response_setting_a_cookie_is_not_stored(client, db, settings):
+@pytest.mark.parametrize("path", ["/cookie-test/", "/csrf-test/"])
+def test_a_response_setting_a_cookie_or_with_a_csrf_token_is_not_stored(client, db, settings, path):
     settings.ROOT_URLCONF = "tests.browse.pagecache_urls"
+    tokens = set()
     for _ in range(2):
-        response = client.get("/cookie-test/")
+        response = client.get(path)
         assert response.status_code == 200
         assert "X-Page-Cache" not in response
+        assert response.cookies  # the cookie reaches the visitor
+        tokens.add(response.content)
+    if path == "/csrf-test/":
+        assert len(tokens) == 2  # a fresh (masked) token each time, never a stored one
 
 
 def test_caching_off_serves_every_request_fresh(client, browse, settings):
