@@ -99,6 +99,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "councilarchive.ops.security.ContentSecurityPolicyMiddleware",
     "councilarchive.ops.security.RateLimitMiddleware",
+    # Public pages for anonymous visitors from the "pages" cache, with ETag, Last-Modified and
+    # Cache-Control. Last: after the rate limits (a cached search still counts), and innermost,
+    # so it sees whether the view touched the session or the CSRF token (then nothing is stored).
+    "councilarchive.ops.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "councilarchive.urls"
@@ -235,8 +239,29 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": env("CACHE_LOCATION", "councilarchive_cache"),
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100000)},
-    }
+    },
+    # Rendered public pages (councilarchive.ops.pagecache), in a table of their own (migration
+    # archive 0011) so that many distinct searches cull old pages, never the rate limits above.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env("PAGE_CACHE_LOCATION", "councilarchive_page_cache"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 10000)},
+    },
+    # In front of "pages", in each process: the pages it served last, under the same versioned
+    # keys (never stale: the version is still read from the database on every request).
+    "pages-local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_LOCAL_ENTRIES", 300)},
+    },
 }
+# The page cache: keys carry the archive's content version (archive/versioning.py), so a page is
+# stored until PAGE_CACHE_SECONDS pass or anything is ingested, corrected, merged or deleted.
+# Browsers and proxies may keep a page PAGE_CACHE_MAX_AGE seconds (Cache-Control: public), then
+# revalidate it with its ETag / Last-Modified. Off under pytest unless a test turns it on.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", not TESTING)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 # Requests per client address: "count/seconds" ("0" = no limit); off under pytest unless a test
 # turns it on. Counted in the database (councilarchive.archive.counters).
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", not TESTING)

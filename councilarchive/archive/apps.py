@@ -24,3 +24,6 @@ class ArchiveConfig(AppConfig):
             pre_save.connect(
                 clean_text_fields, sender=model, dispatch_uid=f"clean-{model.__name__}"
             )
+        from councilarchive.archive import versioning
+
+        versioning.watch()  # every write to the archive's models bumps the content version

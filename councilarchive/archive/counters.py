@@ -92,6 +92,8 @@ class CounterManager(models.Manager):
 class Counter(models.Model):
     """Events counted for `key` in `scope` during the window that starts at `window_start`."""
 
+    not_content = True  # bookkeeping no page shows: writes do not bump the content version
+
     scope = models.CharField(max_length=40)
     key = models.CharField(max_length=300)
     window_start = models.DateTimeField()

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from councilarchive.archive import versioning
 from councilarchive.archive.models import Item, Report, Resolution, Topic
 
 MIN_BODY_HITS = 3
@@ -183,4 +184,5 @@ def assign_topics(
                 rows.append(through(**{owner: record.pk, "topic_id": topic_id}))
         through.objects.bulk_create(rows, batch_size=batch)
         counts[model._meta.verbose_name_plural] = len(rows)
+    versioning.changed()  # bulk writes send no signals
     return counts

@@ -18,6 +18,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from councilarchive.archive import versioning
 from councilarchive.archive.files import sha256_of
 from councilarchive.archive.models import Committee, Council, Document, Page
 from councilarchive.ingest.errors import IngestError
@@ -140,6 +141,7 @@ def _fail(document: Document, reason: str) -> None:
     Document.objects.filter(pk=document.pk).update(
         status=Document.Status.FAILED, error=reason[:1000], finished_at=timezone.now()
     )
+    versioning.changed()  # no signal from update
     document.refresh_from_db()
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from councilarchive.archive import versioning
 from councilarchive.archive.models import Document
 from councilarchive.ingest.errors import IngestError
 from councilarchive.ingest.pipeline import process
@@ -55,6 +56,7 @@ def enqueue(document: Document) -> None:
         status=Document.Status.QUEUED, error="", pages_done=0, started_at=None, finished_at=None
     )
     document.refresh_from_db()
+    versioning.changed()  # a re-queued document's pages change status (no signal from update)
     transaction.on_commit(lambda: ingest_document.enqueue(document.pk))
 
 

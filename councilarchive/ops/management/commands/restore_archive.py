@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from councilarchive.ops import pagecache
 from councilarchive.ops.management.commands.backup_archive import (
     DUMP,
     FORMAT_VERSION,
@@ -98,6 +99,7 @@ class Command(BaseCommand):
                 "pg_restore",
             )
             connection.close()
+            pagecache.clear()  # no page rendered before the restore is served after it
 
             self.say(f"[5/5] Moving the media files into {media_root} ...")
             removed = self.place_media(staging, media_root, manifest["media"])
