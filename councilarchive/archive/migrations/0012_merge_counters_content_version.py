@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0011_cache_content_version'),
-        ('archive', '0011_sec_c_counters'),
+        ("archive", "0011_cache_content_version"),
+        ("archive", "0011_sec_c_counters"),
     ]
 
-    operations = [
-    ]
+    operations = []
