@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import slugify
 
 from councilarchive.archive.adminforms import MergeForm, SplitForm, UploadForm
 from councilarchive.archive.models import (
@@ -35,7 +34,8 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
-from councilarchive.ingest.councillors import canonical_name
+from councilarchive.archive.slugs import create_with_unique_slug
+from councilarchive.ingest.councillors import canonical_name, councillor_slug
 from councilarchive.ingest.errors import IngestError, TooLarge
 from councilarchive.ingest.extract import check_file, page_count
 from councilarchive.ingest.parse.names import name_parts
@@ -344,14 +344,6 @@ def recount(vote: Vote) -> None:
         vote.save(update_fields=["count_mismatch"])
 
 
-def unique_slug(council, name: str) -> str:
-    base = slugify(name)[:200] or "councillor"
-    slug, n = base, 2
-    while Councillor.objects.filter(council=council, slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def split_alias(alias: Alias, name: str = "") -> Councillor:
     """A new Councillor for a printed name wrongly merged into another, taking that alias and the
@@ -359,14 +351,16 @@ def split_alias(alias: Alias, name: str = "") -> Councillor:
     old = alias.councillor
     parts = name_parts(name or alias.printed)
     display = (name or canonical_name(parts) or alias.printed)[:200]
-    new = Councillor.objects.create(
+    new = create_with_unique_slug(
+        Councillor,
+        Councillor.objects.all(),
+        councillor_slug(display, parts.title),
         council=old.council,
         name=display,
         title=parts.title[:30],
         forenames=parts.forenames[:100],
         surname=(parts.surname or display)[:100],
         honours=parts.honours[:100],
-        slug=unique_slug(old.council, display.removeprefix(parts.title).strip() or display),
     )
     alias.councillor = new
     alias.save(update_fields=["councillor"])

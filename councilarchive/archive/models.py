@@ -20,7 +20,8 @@ from django.contrib.postgres.search import (
 from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
-from django.utils.text import slugify
+
+from councilarchive.archive.slugs import slug_for
 
 # -- search (issue #4) ----------------------------------------------------------------------------
 # English stemming over accent-folded words: a text search configuration made in migration 0004.
@@ -115,13 +116,14 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="council_slug_not_empty")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = slug_for(self.name, "council")
         super().save(*args, **kwargs)
 
 
@@ -137,6 +139,7 @@ class Committee(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="committee_unique_slug"),
+            models.CheckConstraint(condition=~Q(slug=""), name="committee_slug_not_empty"),
         ]
 
     def __str__(self):
@@ -144,7 +147,7 @@ class Committee(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = slug_for(self.name, "committee")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -297,6 +300,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="topic_slug_not_empty")]
 
     def __str__(self):
         return self.name
@@ -320,6 +324,7 @@ class Councillor(models.Model):
         ordering = ["surname", "forenames"]
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="councillor_unique_slug"),
+            models.CheckConstraint(condition=~Q(slug=""), name="councillor_slug_not_empty"),
         ]
         indexes = [models.Index(fields=["council", "surname"])]
 
