@@ -37,7 +37,7 @@ from councilarchive.archive.models import (
 from councilarchive.archive.slugs import create_with_unique_slug
 from councilarchive.ingest.councillors import canonical_name, councillor_slug
 from councilarchive.ingest.errors import IngestError, TooLarge
-from councilarchive.ingest.extract import check_file, page_count
+from councilarchive.ingest.extract import check_file, check_not_encrypted
 from councilarchive.ingest.parse.names import name_parts
 from councilarchive.ingest.pipeline import default_council, store
 from councilarchive.ingest.tasks import IN_PROGRESS, enqueue
@@ -68,9 +68,11 @@ class UploadOutcome:
 
 
 def accept_upload(uploaded, *, committee=None, meeting_date=None, user=None) -> UploadOutcome:
-    """Cheap checks (size, PDF signature, encryption, page tree, duplicate), then store and queue.
+    """Cheap byte checks (size, PDF signature, an encryption dictionary), then store and queue.
 
-    Everything else (text layer, parsing) is found by the worker and shown on the document."""
+    Nothing here parses the PDF: a hostile file (a decompression bomb, a page tree of 100,000
+    pages) would hold the web process. The worker reads it under its memory and time limits
+    (ingest/extract.py) and records the page count, or why it failed, on the document."""
     name = Path(uploaded.name).name[:300]
     if uploaded.size > settings.INGEST_MAX_BYTES:
         limit = settings.INGEST_MAX_BYTES / 1e6
@@ -84,23 +86,25 @@ def accept_upload(uploaded, *, committee=None, meeting_date=None, user=None) -> 
         tmp.flush()
         try:
             check_file(tmp.name, settings.INGEST_MAX_BYTES)
-            pages = page_count(tmp.name)
+            check_not_encrypted(tmp.name)
         except IngestError as exc:
             return UploadOutcome(name, error=str(exc))
-        if pages == 0:
-            return UploadOutcome(name, error="The PDF has no pages.")
         council = committee.council if committee else default_council()
-        document, created = store(
-            tmp.name, council=council, committee=committee, original_name=name, uploaded_by=user
-        )
-    if not created:
-        return UploadOutcome(name, document=document, duplicate=True)
-    document.page_count = pages
-    document.meeting_date_hint = meeting_date
-    document.save(update_fields=["page_count", "meeting_date_hint"])
-    enqueue(document)
-    if user is not None:
-        audit(user, document, ADDITION, f"Uploaded {name} ({pages} pages); queued for ingest.")
+        with transaction.atomic():
+            document, created = store(
+                tmp.name,
+                council=council,
+                committee=committee,
+                original_name=name,
+                uploaded_by=user,
+            )
+            if not created:
+                return UploadOutcome(name, document=document, duplicate=True)
+            document.meeting_date_hint = meeting_date
+            document.save(update_fields=["meeting_date_hint"])
+            enqueue(document)
+            if user is not None:
+                audit(user, document, ADDITION, f"Uploaded {name}; queued for ingest.")
     return UploadOutcome(name, document=document)
 
 
