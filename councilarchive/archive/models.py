@@ -201,6 +201,16 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.sha256[:2]}/{instance.sha256}.pdf"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents the public may see: loaded ones, and those an officer published. A queued or
+        failed upload is not public: its page and PDF answer 404 to anyone but staff."""
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.public()
+
+
 class Document(models.Model):
     """One uploaded PDF (an agenda pack, printed minutes, a decision notice or a report)."""
 
@@ -243,6 +253,13 @@ class Document(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     meeting_date_hint = models.DateField(null=True, blank=True)
+    published = models.BooleanField(
+        default=False,
+        help_text="Shown to the public. Set when the document loads; an officer may publish "
+        "one that did not (e.g. a scan awaiting OCR).",
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -252,6 +269,13 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or self.original_name or self.sha256[:12]
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.LOADED and not self.published:
+            self.published = True  # a document that loaded is public from then on
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:document", args=[self.pk])
