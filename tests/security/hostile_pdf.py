@@ -11,22 +11,7 @@ from __future__ import annotations
 
 import zlib
 
-
-def _assemble(objects: list[bytes], xref_stream: bool = False, root: int = 1) -> bytes:
-    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        root,
-        xref,
-    )
-    return bytes(out)
+from tests.security.handmade_pdf import assemble
 
 
 def many_pages(n: int) -> bytes:
@@ -36,7 +21,7 @@ def many_pages(n: int) -> bytes:
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
     ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * n
-    return _assemble(objects)
+    return assemble(objects)
 
 
 def objstm_bomb(megabytes: int) -> bytes:
