@@ -15,8 +15,14 @@ import pytest  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: their live server flushes the database when it stops."""
-    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+    """Browser tests run last: their live server flushes the database when it stops; before
+    them the other transactional tests, which flush it too (the session's sample archive with it)."""
+
+    def flushes(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=lambda item: ("/e2e/" in str(item.fspath), flushes(item)))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,9 +20,9 @@ from django.contrib.postgres.search import (
 from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
-from django.utils.text import slugify
 
 from councilarchive.archive.counters import Counter  # noqa: F401  (rate limits, login throttle)
+from councilarchive.archive.slugs import slug_for
 
 # -- search (issue #4) ----------------------------------------------------------------------------
 # English stemming over accent-folded words: a text search configuration made in migration 0004.
@@ -117,13 +117,14 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="council_slug_not_empty")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = slug_for(self.name, "council")
         super().save(*args, **kwargs)
 
 
@@ -139,6 +140,7 @@ class Committee(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="committee_unique_slug"),
+            models.CheckConstraint(condition=~Q(slug=""), name="committee_slug_not_empty"),
         ]
 
     def __str__(self):
@@ -146,7 +148,7 @@ class Committee(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = slug_for(self.name, "committee")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -200,6 +202,16 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.sha256[:2]}/{instance.sha256}.pdf"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents the public may see: loaded ones, and those an officer published. A queued or
+        failed upload is not public: its page and PDF answer 404 to anyone but staff."""
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.public()
+
+
 class Document(models.Model):
     """One uploaded PDF (an agenda pack, printed minutes, a decision notice or a report)."""
 
@@ -242,6 +254,13 @@ class Document(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     meeting_date_hint = models.DateField(null=True, blank=True)
+    published = models.BooleanField(
+        default=False,
+        help_text="Shown to the public. Set when the document loads; an officer may publish "
+        "one that did not (e.g. a scan awaiting OCR).",
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -251,6 +270,13 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or self.original_name or self.sha256[:12]
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.LOADED and not self.published:
+            self.published = True  # a document that loaded is public from then on
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:document", args=[self.pk])
@@ -299,6 +325,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="topic_slug_not_empty")]
 
     def __str__(self):
         return self.name
@@ -322,6 +349,7 @@ class Councillor(models.Model):
         ordering = ["surname", "forenames"]
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="councillor_unique_slug"),
+            models.CheckConstraint(condition=~Q(slug=""), name="councillor_slug_not_empty"),
         ]
         indexes = [models.Index(fields=["council", "surname"])]
 

@@ -450,8 +450,10 @@ def vote_page(pk: int) -> dict:
     return {"vote": vote, "groups": groups, "listed": listed, "winner": majority_option(vote)}
 
 
-def document_page(pk: int) -> dict:
-    document = get_object_or_404(Document.objects.select_related("committee", "council"), pk=pk)
+def document_page(pk: int, user) -> dict:
+    """A document the user may see (the public: published ones only) with its meetings."""
+    documents = Document.objects.visible_to(user).select_related("committee", "council")
+    document = get_object_or_404(documents, pk=pk)
     meetings = (
         Meeting.objects.filter(items__document=document)
         .select_related("committee")

@@ -85,13 +85,13 @@ def vote(request, pk):
 
 @require_safe
 def document(request, pk):
-    return render(request, "browse/document.html", queries.document_page(pk))
+    return render(request, "browse/document.html", queries.document_page(pk, request.user))
 
 
 @require_safe
 def document_pdf(request, pk):
     """The original PDF, always as application/pdf (never sniffed as HTML), shown inline."""
-    document = get_object_or_404(Document, pk=pk)
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     try:
         fh = document.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -3,9 +3,8 @@ a whole is the County Council. Used by the load, the ingest command and related.
 
 from __future__ import annotations
 
-from django.utils.text import slugify
-
 from councilarchive.archive.models import Committee, Council
+from councilarchive.archive.slugs import create_with_unique_slug, slug_for
 
 SMALL_WORDS = {"and", "of", "for", "the", "to", "in", "on", "with"}
 
@@ -41,7 +40,20 @@ def get_committee(council: Council, body: str) -> Committee | None:
     name = committee_label(council, body)
     if not name:
         return None
-    committee, _ = Committee.objects.get_or_create(
-        council=council, slug=slugify(name)[:200], defaults={"name": name}
+    return committee_named(council, name)
+
+
+def committee_slug(name: str) -> str:
+    return slug_for(name, "committee")
+
+
+def committee_named(council: Council, name: str) -> Committee:
+    """The council's committee of this name (or slug), created with a unique slug when new."""
+    base = committee_slug(name)
+    mine = Committee.objects.filter(council=council)
+    committee = mine.filter(slug=base).first() or mine.filter(name=name).first()
+    if committee is not None:
+        return committee
+    return create_with_unique_slug(
+        Committee, Committee.objects.all(), base, council=council, name=name
     )
-    return committee

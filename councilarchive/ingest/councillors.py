@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from django.utils.text import slugify
-
 from councilarchive.archive.models import Alias, Council, Councillor
+from councilarchive.archive.slugs import create_with_unique_slug, slug_for
 from councilarchive.ingest.parse.names import NameParts, compatible, name_parts
 
 # Non-people that appear in attendance lists and vote tables: "Officers", "Clerk to the Board"
@@ -32,6 +31,11 @@ def canonical_name(parts: NameParts) -> str:
     return " ".join(p for p in (parts.title, parts.forenames, parts.surname) if p)
 
 
+def councillor_slug(name: str, title: str = "") -> str:
+    """'Mr P B Carter' -> 'p-b-carter' (the title left out)."""
+    return slug_for(name.removeprefix(title).strip() or name, "councillor")
+
+
 class CouncillorIndex:
     """Resolves printed names to Councillors of one council, creating them as needed.
 
@@ -42,11 +46,9 @@ class CouncillorIndex:
         self.council = council
         self.by_alias: dict[str, Councillor] = {}
         self.by_surname: dict[str, list[tuple[Councillor, NameParts]]] = {}
-        self.slugs: set[str] = set()
         councillors = Councillor.objects.filter(council=council).prefetch_related("aliases")
         for councillor in councillors:
             self._remember(councillor, name_parts(self._display(councillor)))
-            self.slugs.add(councillor.slug)
             for alias in councillor.aliases.all():
                 self.by_alias[alias.printed] = councillor
 
@@ -111,19 +113,16 @@ class CouncillorIndex:
 
     def _create(self, parts: NameParts, printed: str) -> Councillor:
         name = canonical_name(parts)
-        base = slugify(name.removeprefix(parts.title).strip() or name)[:200] or "councillor"
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        self.slugs.add(slug)
-        councillor = Councillor.objects.create(
+        councillor = create_with_unique_slug(
+            Councillor,
+            Councillor.objects.all(),
+            councillor_slug(name, parts.title),
             council=self.council,
             name=name[:200],
             title=parts.title[:30],
             forenames=parts.forenames[:100],
             surname=parts.surname[:100],
             honours=parts.honours[:100],
-            slug=slug,
         )
         self._remember(councillor, parts)
         self._add_alias(councillor, printed)

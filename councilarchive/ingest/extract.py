@@ -23,6 +23,7 @@ import argparse
 import math
 import multiprocessing
 import os
+import re
 import resource
 import sys
 import threading
@@ -106,6 +107,24 @@ def check_file(path: str | Path, max_bytes: int | None = None) -> None:
         head = fh.read(1024)
     if PDF_MAGIC not in head:
         raise NotAPDF("This file is not a PDF (its content does not start like one).")
+
+
+# The trailer names the encryption dictionary: "trailer << /Size 12 /Root 1 0 R /Encrypt 11 0 R"
+# (or the cross-reference stream's dictionary does). A linearized file repeats it near the start.
+ENCRYPT_KEY = re.compile(rb"/Encrypt\s*\d+\s+\d+\s+R|/Encrypt\s*<<")
+TRAILER_BYTES = 64 * 1024
+
+
+def check_not_encrypted(path: str | Path) -> None:
+    """Refuse a password-protected PDF by its bytes alone (the first and last TRAILER_BYTES,
+    where trailers are), without parsing: for the web process, which must not run pdfminer.
+    A file this misses is still refused by the worker (EncryptedPDF from pdfminer)."""
+    with open(path, "rb") as fh:
+        head = fh.read(TRAILER_BYTES)
+        fh.seek(max(0, Path(path).stat().st_size - TRAILER_BYTES))
+        tail = fh.read(TRAILER_BYTES)
+    if ENCRYPT_KEY.search(head) or ENCRYPT_KEY.search(tail):
+        raise EncryptedPDF(ENCRYPTED_MESSAGE)
 
 
 @contextmanager

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from councilarchive.archive.models import (
     Attendance,
@@ -38,7 +37,12 @@ from councilarchive.archive.models import (
     meetings_without_records,
 )
 from councilarchive.archive.topics import assign_topics
-from councilarchive.ingest.committees import committee_label, committee_name, get_committee
+from councilarchive.ingest.committees import (
+    committee_label,
+    committee_name,
+    committee_slug,
+    get_committee,
+)
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex
 from councilarchive.ingest.parse import model as parsed
@@ -78,7 +82,7 @@ class _Loader:
         own = pack.agenda.body if pack.agenda is not None else ""
         if not own and pack.minutes:
             own = pack.minutes[0].body
-        self.own_body = slugify(committee_label(self.council, own))
+        self.own_body = committee_slug(committee_label(self.council, own))
         self.people = CouncillorIndex(self.council)
         self.meetings: set[int] = set()
         self.counts = dict(
@@ -95,7 +99,7 @@ class _Loader:
     # -- meetings -------------------------------------------------------------------------
     def committee_for(self, body: str) -> Committee | None:
         """The officer's committee for the pack's own body (or an unnamed one), else the body's."""
-        label = slugify(committee_label(self.council, body))
+        label = committee_slug(committee_label(self.council, body))
         if self.committee is not None and (not label or label == self.own_body):
             return self.committee
         return get_committee(self.council, body) or self.committee

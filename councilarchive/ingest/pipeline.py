@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from councilarchive.archive import versioning
@@ -42,7 +42,12 @@ def store(
     original_name: str | None = None,
     uploaded_by=None,
 ) -> tuple[Document, bool]:
-    """The Document for this file's content, storing the file if it is new: (document, created)."""
+    """The Document for this file's content, storing the file if it is new: (document, created).
+
+    The row claims the content first (the unique SHA-256): of two stores of the same file at
+    once, the second waits on the first's row, then returns it as the existing copy without
+    writing a file; the file is written only by the store that owns the row, and removed again
+    if the row is not saved, so MEDIA_ROOT holds no file that no document owns."""
     path = Path(path)
     sha = sha256_of(path)
     existing = Document.objects.filter(sha256=sha).first()
@@ -57,9 +62,23 @@ def store(
         original_name=(original_name or path.name)[:300],
         uploaded_by=uploaded_by,
     )
-    with open(path, "rb") as fh:
-        document.file.save(f"{sha}.pdf", File(fh), save=False)
-    document.save()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:
+            existing = Document.objects.filter(sha256=sha).first()
+            if existing is None:
+                raise
+            return existing, False
+        try:
+            with open(path, "rb") as fh:
+                document.file.save(f"{sha}.pdf", File(fh), save=False)
+            document.save(update_fields=["file"])
+        except BaseException:
+            if document.file.name:
+                document.file.storage.delete(document.file.name)
+            raise
     return document, True
 
 

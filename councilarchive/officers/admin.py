@@ -88,13 +88,13 @@ def counts_label(document: models.Document) -> str:
 
 
 # What an officer may correct on a Document; everything else is what ingest recorded.
-DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint"}
+DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint", "published"}
 
 
 @admin.register(models.Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["name", "committee", "status_column", "took", "found", "uploaded_by", "created"]
-    list_filter = ["status", "kind", "committee"]
+    list_filter = ["status", "published", "kind", "committee"]
     search_fields = ["title", "original_name", "sha256"]
     list_select_related = ["committee", "uploaded_by"]
     fields = [
@@ -102,6 +102,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "kind",
         "committee",
         "meeting_date_hint",
+        "published",
         "status_column",
         "error",
         "progress",

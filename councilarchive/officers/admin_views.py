@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import slugify
 
 from councilarchive.archive.models import (
     Alias,
@@ -34,9 +33,10 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
-from councilarchive.ingest.councillors import canonical_name
+from councilarchive.archive.slugs import create_with_unique_slug
+from councilarchive.ingest.councillors import canonical_name, councillor_slug
 from councilarchive.ingest.errors import IngestError, TooLarge
-from councilarchive.ingest.extract import check_file, page_count
+from councilarchive.ingest.extract import check_file, check_not_encrypted
 from councilarchive.ingest.parse.names import name_parts
 from councilarchive.ingest.pipeline import default_council, store
 from councilarchive.ingest.tasks import IN_PROGRESS, enqueue
@@ -68,9 +68,11 @@ class UploadOutcome:
 
 
 def accept_upload(uploaded, *, committee=None, meeting_date=None, user=None) -> UploadOutcome:
-    """Cheap checks (size, PDF signature, encryption, page tree, duplicate), then store and queue.
+    """Cheap byte checks (size, PDF signature, an encryption dictionary), then store and queue.
 
-    Everything else (text layer, parsing) is found by the worker and shown on the document."""
+    Nothing here parses the PDF: a hostile file (a decompression bomb, a page tree of 100,000
+    pages) would hold the web process. The worker reads it under its memory and time limits
+    (ingest/extract.py) and records the page count, or why it failed, on the document."""
     name = Path(uploaded.name).name[:300]
     if uploaded.size > settings.INGEST_MAX_BYTES:
         limit = settings.INGEST_MAX_BYTES / 1e6
@@ -84,23 +86,25 @@ def accept_upload(uploaded, *, committee=None, meeting_date=None, user=None) -> 
         tmp.flush()
         try:
             check_file(tmp.name, settings.INGEST_MAX_BYTES)
-            pages = page_count(tmp.name)
+            check_not_encrypted(tmp.name)
         except IngestError as exc:
             return UploadOutcome(name, error=str(exc))
-        if pages == 0:
-            return UploadOutcome(name, error="The PDF has no pages.")
         council = committee.council if committee else default_council()
-        document, created = store(
-            tmp.name, council=council, committee=committee, original_name=name, uploaded_by=user
-        )
-    if not created:
-        return UploadOutcome(name, document=document, duplicate=True)
-    document.page_count = pages
-    document.meeting_date_hint = meeting_date
-    document.save(update_fields=["page_count", "meeting_date_hint"])
-    enqueue(document)
-    if user is not None:
-        audit(user, document, ADDITION, f"Uploaded {name} ({pages} pages); queued for ingest.")
+        with transaction.atomic():
+            document, created = store(
+                tmp.name,
+                council=council,
+                committee=committee,
+                original_name=name,
+                uploaded_by=user,
+            )
+            if not created:
+                return UploadOutcome(name, document=document, duplicate=True)
+            document.meeting_date_hint = meeting_date
+            document.save(update_fields=["meeting_date_hint"])
+            enqueue(document)
+            if user is not None:
+                audit(user, document, ADDITION, f"Uploaded {name}; queued for ingest.")
     return UploadOutcome(name, document=document)
 
 
@@ -344,14 +348,6 @@ def recount(vote: Vote) -> None:
         vote.save(update_fields=["count_mismatch"])
 
 
-def unique_slug(council, name: str) -> str:
-    base = slugify(name)[:200] or "councillor"
-    slug, n = base, 2
-    while Councillor.objects.filter(council=council, slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def split_alias(alias: Alias, name: str = "") -> Councillor:
     """A new Councillor for a printed name wrongly merged into another, taking that alias and the
@@ -359,14 +355,16 @@ def split_alias(alias: Alias, name: str = "") -> Councillor:
     old = alias.councillor
     parts = name_parts(name or alias.printed)
     display = (name or canonical_name(parts) or alias.printed)[:200]
-    new = Councillor.objects.create(
+    new = create_with_unique_slug(
+        Councillor,
+        Councillor.objects.all(),
+        councillor_slug(display, parts.title),
         council=old.council,
         name=display,
         title=parts.title[:30],
         forenames=parts.forenames[:100],
         surname=(parts.surname or display)[:100],
         honours=parts.honours[:100],
-        slug=unique_slug(old.council, display.removeprefix(parts.title).strip() or display),
     )
     alias.councillor = new
     alias.save(update_fields=["councillor"])

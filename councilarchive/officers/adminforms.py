@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
-from django.utils.text import slugify
 
 from councilarchive.archive.models import Alias, Committee, Councillor
+from councilarchive.ingest.committees import committee_named
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,10 +68,7 @@ class UploadForm(forms.Form):
         name = " ".join(self.cleaned_data.get("new_committee", "").split())
         if not name:
             return None
-        committee, _ = Committee.objects.get_or_create(
-            council=council, slug=slugify(name)[:200], defaults={"name": name}
-        )
-        return committee
+        return committee_named(council, name[:200])
 
 
 class MergeForm(forms.Form):

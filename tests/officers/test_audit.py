@@ -15,7 +15,7 @@ def test_officer_sees_uploads_and_retries_in_the_audit_log(officer_client, offic
     Document.objects.filter(pk=outcome.document.pk).update(status=Document.Status.FAILED)
     requeue_documents(Document.objects.filter(pk=outcome.document.pk), officer)
     page = officer_client.get("/admin/admin/logentry/").content.decode()
-    assert "Uploaded 002_f3da20a1edfad8fa.pdf (36 pages); queued for ingest." in page
+    assert "Uploaded 002_f3da20a1edfad8fa.pdf; queued for ingest." in page
     assert "Queued for ingest again (retry / re-parse)." in page
     assert page.count(">olive<") >= 2
 

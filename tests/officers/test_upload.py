@@ -41,7 +41,7 @@ def test_upload_stores_a_queued_document_and_enqueues_its_task(
         )
     document = Document.objects.get(original_name=SMALL_PACK.name)
     assert document.status == Document.Status.QUEUED
-    assert document.page_count == 36
+    assert document.page_count == 0  # counted by the worker, never in the web process
     assert document.uploaded_by == officer
     assert document.committee.name == "Kent Safeguarding Children Board"
     assert str(document.meeting_date_hint) == "2018-09-20"
@@ -54,9 +54,8 @@ def test_upload_stores_a_queued_document_and_enqueues_its_task(
         f'{document.pk}/change/">document {document.pk}</a>.'
     ]
     entry = LogEntry.objects.get(object_id=str(document.pk), action_flag=ADDITION)
-    assert entry.user == officer and "Uploaded 002_f3da20a1edfad8fa.pdf (36 pages)" in str(
-        entry.change_message
-    )
+    assert entry.user == officer
+    assert entry.change_message == "Uploaded 002_f3da20a1edfad8fa.pdf; queued for ingest."
 
 
 def test_several_files_at_once_each_get_their_own_outcome(officer_client):
@@ -90,7 +89,6 @@ def test_existing_committee_can_be_chosen(officer_client):
         ("minutes.docx", b"PK\x03\x04 a word file", "This file is not a PDF"),
         ("empty.pdf", b"", "The submitted file is empty."),
         ("locked.pdf", None, "The PDF is password-protected; upload an unprotected copy."),
-        ("broken.pdf", b"%PDF-1.7\n1 0 obj garbage", "not uploaded."),
     ],
 )
 def test_bad_files_are_refused_at_upload_with_a_clear_message(officer_client, name, data, message):

@@ -48,6 +48,11 @@ def text_pdf(pages: list[list[str]], *, identity_to_unicode: bool = False) -> by
         b" ".join(b"%d 0 R" % k for k in kids),
         len(kids),
     )
+    return assemble(objects)
+
+
+def assemble(objects: list[bytes]) -> bytes:
+    """Objects numbered from 1 (1 the catalogue), a cross-reference table and the trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(objects, start=1):

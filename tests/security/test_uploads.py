@@ -60,6 +60,8 @@ def test_media_root_is_not_inside_the_static_root_or_static_dirs(settings):
 
 def test_original_is_served_as_a_pdf_that_cannot_be_sniffed_or_run():
     outcome = upload("x.pdf", text_pdf([["Minutes"]]) + b"\n<html><script>alert(1)</script>")
+    outcome.document.published = True  # as once loaded: an unpublished upload is a 404
+    outcome.document.save(update_fields=["published"])
     response = Client().get(f"/documents/{outcome.document.pk}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
