@@ -36,10 +36,9 @@ from councilarchive.search.ranking import (
     RANKED,
     count,
     estimate,
-    query_parts,
+    opening,
     relevance_candidates,
     serial,
-    table_sizes,
 )
 from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES, Source
 
@@ -160,7 +159,9 @@ def search(
         value for name, value in data.items() if name not in ("q", "sort", "page", "kind")
     )
 
-    tree, implied = query_parts(text) if text else ("", False)
+    active = [source for source in SOURCES if wanted & set(source.kinds)]
+    # the query's parts and the tables' sizes: one statement
+    tree, implied, sizes = opening(text, [source.model for source in active])
     problem = query_problem(text, tree)
     if problem:
         results.message = problem
@@ -171,13 +172,11 @@ def search(
     if sort != "relevance":
         tree = ""  # no ranking: the first matches in date order
     shown = results.number * per_page
-    active = [source for source in SOURCES if wanted & set(source.kinds)]
 
     def filtered(source, rowwise=False):  # its matches, filtered, with rank and coordinates
         queryset = filterset.filter_queryset(source.queryset(text, rowwise=rowwise))
         return queryset.filter(kind_ref__in=kinds) if kinds else queryset
 
-    sizes = table_sizes([source.model for source in active])
     # Tables no bigger than `limit` (every table but the pages, bar the largest archives): all
     # their matches at once, in one statement (pages look their coordinates up apart: below).
     small = {
@@ -441,7 +440,8 @@ def describe(source: Source, hit: Hit, record, meetings) -> Result:
         body = record.text or record.title
     elif source.name == "report":
         meeting, document, page = record.meeting, record.document, record.page_start
-        title, url, body = record.subject, record.get_absolute_url(), record.summary or record.body
+        title, url = record.subject, record.get_absolute_url()
+        body = record.summary or (record.body if headline is None else "")  # body: deferred
     else:
         meeting, document, page = meetings.get(hit.meeting_id), record.document, record.number
         title = f"{document}, page {record.number}"

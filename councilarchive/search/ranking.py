@@ -54,7 +54,7 @@ from itertools import combinations, product
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 from django.db.models.expressions import RawSQL
 from psycopg import sql
@@ -277,7 +277,11 @@ def query_parts(text: str) -> tuple[str, bool]:
             "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
             [SEARCH_CONFIG, text],
         )
-        tree, whole = cursor.fetchone()
+        return _parts(*cursor.fetchone())
+
+
+def _parts(tree: str | None, whole: str) -> tuple[str, bool]:
+    """query_parts() of querytree(query) and query::text."""
     tree = tree or ""
     return tree, bool(tree) and tree != "T" and "!" not in whole and "<" not in tree
 
@@ -421,21 +425,20 @@ _serial_depth: ContextVar[int] = ContextVar("serial_depth", default=0)
 
 @contextmanager
 def serial():
-    """No parallel workers for these queries: they read a few hundred rows, and starting
-    workers (~8 ms a query on this machine) costs more than they save. Re-entrant (the depth is
-    this thread's or task's, as its database connection is)."""
+    """One transaction with no parallel workers for its queries: they read a few hundred rows,
+    and starting workers (~8 ms a query on this machine) costs more than they save. SET LOCAL:
+    the setting ends with the transaction, nothing to reset. Re-entrant (the depth is this
+    thread's or task's, as its database connection is)."""
     depth = _serial_depth.get()
     token = _serial_depth.set(depth + 1)
     try:
-        if not depth:
-            with connection.cursor() as cursor:
-                cursor.execute("SET max_parallel_workers_per_gather = 0")
-        yield
+        with transaction.atomic(savepoint=False):
+            if not depth:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            yield
     finally:
         _serial_depth.reset(token)
-        if not depth:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def relevance_candidates(
@@ -571,14 +574,17 @@ def band_statement(queryset, fields: tuple[str, ...], expression) -> tuple[str, 
     to return. Each row ends with its band's number
     (1 = the first). The bands are a lateral loop in their order, so PostgreSQL ranks band after
     band and stops at the LIMIT; the queryset's SQL is compiled once per search, not per band
-    (it references the loop's `band.query` through RawSQL)."""
+    (it references the loop's `band.query` through RawSQL). OFFSET 0 keeps the subquery whole:
+    flattened, the planner may scan the table first and join the bands to it (a phrase's
+    row-wise match is estimated at one row): 69 s instead of 0.4 ms at 100,000 pages, and the
+    rows no longer in band order."""
     in_band = Matches(expression, RawSQL("band.query", (), output_field=SearchQueryField()))
     inner, params = queryset.filter(in_band).values_list(*fields).query.sql_with_params()
     columns = [sql.Identifier(f"c{n}") for n in range(len(fields))]
     statement = sql.SQL(
         "SELECT hit.*, band.label"
         "  FROM unnest(%s::tsquery[]) WITH ORDINALITY AS band(query, label)"
-        " CROSS JOIN LATERAL ({inner}) AS hit({columns})"
+        " CROSS JOIN LATERAL ({inner} OFFSET 0) AS hit({columns})"
         " WHERE hit.c0 <> ALL(%s) LIMIT %s"
     ).format(inner=sql.SQL(inner), columns=sql.SQL(", ").join(columns))
     return statement.as_string(None), list(params)
@@ -601,19 +607,42 @@ def table_sizes(models) -> dict[type, int]:
     analysed is not taken for small); -1 when unknown (never analysed). Used to skip asking the
     planner about a query on a table too small to need the tiers; a wrong answer costs time,
     never results (callers fetch `limit + 1` rows and fall back when there are more)."""
-    tables = {model._meta.db_table: model for model in models}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({TABLE_SIZES})", [[model._meta.db_table for model in models]])
+        return _sizes_of(models, cursor.fetchone()[0])
+
+
+# table_sizes() as one value ({table: rows}), to be a column of a larger statement
+TABLE_SIZES = """
+    SELECT coalesce(json_object_agg(relname, CASE
+             WHEN reltuples >= 0 AND relpages > 0
+             THEN round(reltuples / relpages * pg_relation_size(oid)
+                        / current_setting('block_size')::int)
+             WHEN pg_relation_size(oid) = 0 THEN 0
+             ELSE -1 END), '{}')
+      FROM pg_class WHERE oid = ANY(%s::regclass[])
+"""
+
+
+def _sizes_of(models, sizes: dict) -> dict[type, int]:
+    return {model: int(sizes[model._meta.db_table]) for model in models}
+
+
+def opening(text: str, models) -> tuple[str, bool, dict[type, int]]:
+    """query_parts(text) (("", False) for blank text) and table_sizes(models) in one statement:
+    a results page's first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname::text, CASE"
-            "         WHEN reltuples >= 0 AND relpages > 0"
-            "         THEN reltuples / relpages * pg_relation_size(oid)"
-            "              / current_setting('block_size')::int"
-            "         WHEN pg_relation_size(oid) = 0 THEN 0"
-            "         ELSE -1 END"
-            "  FROM pg_class WHERE oid = ANY(%s::regclass[])",
-            [list(tables)],
+            f"SELECT querytree(query), query::text, ({TABLE_SIZES})"
+            "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
+            [[model._meta.db_table for model in models], SEARCH_CONFIG, text],
         )
-        return {tables[name]: round(rows) for name, rows in cursor.fetchall()}
+        tree, whole, sizes = cursor.fetchone()
+    return (
+        (*_parts(tree, whole), _sizes_of(models, sizes))
+        if text
+        else ("", False, _sizes_of(models, sizes))
+    )
 
 
 def estimate(queryset) -> int:

@@ -24,10 +24,15 @@ SEARCHES = [
     "params", SEARCHES, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items())
 )
 def test_a_results_page_takes_few_statements(client, sample_archive, params):
+    with connection.cursor() as cursor:  # statistics, as autovacuum keeps them in production
+        cursor.execute("ANALYZE archive_resolution, archive_item, archive_report, archive_page")
     client.get("/search/", params)  # warm: the first request of a process reads more
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/search/", params)
     assert response.status_code == 200
-    statements = [q["sql"][:120] for q in captured.captured_queries]
-    print(len(statements), params, *statements, sep="\n  ")
-    assert len(statements) <= 100
+    statements = [q["sql"] for q in captured.captured_queries]
+    # issue 17 asks for 8; today: the query's parts and table sizes (1), no parallel workers
+    # (1), small tables whole (1), pages ranked and located (2), facets (1), the rows shown
+    # (one per record type among them, + their meetings), the three long selects (3)
+    assert len(statements) <= 15, "\n".join(sql[:120] for sql in statements)
+    assert not [sql for sql in statements if sql.startswith(("RESET", "EXPLAIN"))]
