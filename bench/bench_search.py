@@ -47,7 +47,6 @@ from django.db import connection  # noqa: E402
 from timing import median_p95  # noqa: E402
 
 from councilarchive.archive.models import (  # noqa: E402
-    RANK_NORMALISATION,
     SEARCH_CONFIG,
     Committee,
     Council,
@@ -55,6 +54,7 @@ from councilarchive.archive.models import (  # noqa: E402
     Page,
 )
 from councilarchive.search.query import search  # noqa: E402
+from councilarchive.search.ranking import RANK_NORMALISATION, matching, ranked  # noqa: E402
 from councilarchive.search.sources import SOURCE  # noqa: E402
 
 BENCH_COUNCIL = "Benchmark Borough Council"
@@ -243,13 +243,13 @@ def floor_runs(text: str, answer: list[int], runs: int) -> tuple[float, float]:
     """The oracle floor (see the module's docstring) for `text`, whose top 20 is `answer`: the
     results page's own rank, snippet and estimate SQL, compiled once, run straight."""
     pages = (
-        Page.objects.ranked(text)
+        ranked(Page.objects.all(), text)
         .filter(pk__in=answer)
         .annotate(headline=SOURCE["page"].headline(text))
         .order_by("-rank")
         .values_list("pk", "rank", "headline")
     )
-    matches = Page.objects.search(text).order_by().values("pk")  # as candidates.estimate()
+    matches = matching(Page.objects.all(), text).order_by().values("pk")  # as ranking.estimate()
     page_sql = pages.query.sql_with_params()
     sql, params = matches.query.sql_with_params()
     estimate_sql = (f"EXPLAIN (FORMAT JSON) {sql}", params)

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
     SearchVector,
     SearchVectorField,
 )
@@ -27,9 +26,6 @@ from councilarchive.archive.slugs import slug_for
 # -- search (issue #4) ----------------------------------------------------------------------------
 # English stemming over accent-folded words: a text search configuration made in migration 0004.
 SEARCH_CONFIG = "council_english"
-# ts_rank_cd normalisation: 1 divides by 1 + log(length) (long pages do not drown short records),
-# 32 scales the rank into 0..1.
-RANK_NORMALISATION = 1 | 32
 
 
 def search_vector(**weights: str) -> models.GeneratedField:
@@ -43,18 +39,13 @@ def search_vector(**weights: str) -> models.GeneratedField:
     )
 
 
-# Impact tiers (migration 0007, councilarchive.search.candidates): `search_impact(search_vector)`
-# holds "lexeme~t" for each lexeme of a record, t being the tier of the lexeme's share of the rank:
-# the sum of its position weights (A 1.0, B 0.4, C 0.2, D 0.1) over ln(1 + the record's length),
-# which is what that word alone scores under ts_rank_cd with RANK_NORMALISATION (before the final
-# r / (r + 1)). Tier t holds shares from IMPACT_BASE * IMPACT_STEP ** (t - 1) up (t = 1..IMPACT_TIERS,
-# the top tier open-ended); smaller shares get no token. Only the lexeme's own tier is stored, so
-# "tier t or higher" is the query 'budget~t' | ... | 'budget~IMPACT_TIERS'. A GIN expression
-# index on it finds the records where a word weighs most without ranking every record with it.
+# The tier indexes of relevance search (councilarchive/search/ranking.py explains them and holds
+# their constants and the SQL of these two functions): `search_impact(search_vector)` holds
+# "lexeme~t" for each lexeme of a record, t the tier of its share of the record's rank;
+# `search_pairs(search_vector)` holds "a b~t" for words standing together. GIN indexes on them
+# find the records where a word (or pair) weighs most without ranking every record with it.
 IMPACT_FUNCTION = "search_impact"
-IMPACT_BASE = 0.03
-IMPACT_STEP = 2**0.5
-IMPACT_TIERS = 12
+PAIRS_FUNCTION = "search_pairs"
 
 
 def search_impact() -> Func:
@@ -64,17 +55,6 @@ def search_impact() -> Func:
 
 def impact_index(name: str) -> GinIndex:
     return GinIndex(search_impact(), name=name)
-
-
-# Pair tiers (migration 0010): words that must all match (AND, phrases) rank by how close they
-# stand, which the words' own tiers cannot see. `search_pairs(search_vector)` holds "a b~t" for
-# each two lexemes standing next to each other (at most two words between them), a and b sorted,
-# t the tier (as above) of the pair's share of a two-word ts_rank_cd: for each time they stand
-# together, 2 / (1/weight_a + 1/weight_b) / their distance in positions, summed, over
-# ln(1 + length). Only tiers from PAIR_FLOOR up are stored (the pair seen at least twice on a
-# page of ordinary length): it is the top of a common conjunction these tiers must find.
-PAIRS_FUNCTION = "search_pairs"
-PAIR_FLOOR = 3
 
 
 def search_pairs() -> Func:
@@ -89,26 +69,6 @@ def pairs_index(name: str) -> GinIndex:
 def search_query(text: str) -> SearchQuery:
     """Web-search syntax: "a phrase", either OR other, -excluded."""
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-class SearchQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Records matching `text` (web-search syntax), each annotated with its `rank`."""
-        return self.ranked(text).filter(search_vector=search_query(text))
-
-    def ranked(self, text: str):
-        """Every record annotated with its `rank` for `text`, matching or not (for callers whose
-        own condition implies the match)."""
-        return self.annotate(
-            # F(), not the field's name: SearchRank wraps a name in to_tsvector(name::text), which
-            # re-parses the stored vector's text form (slow, and ranks the wrong words).
-            rank=SearchRank(
-                F("search_vector"),
-                search_query(text),
-                cover_density=True,
-                normalization=RANK_NORMALISATION,
-            )
-        )
 
 
 class Council(models.Model):
@@ -294,8 +254,6 @@ class Page(models.Model):
     text = models.TextField(blank=True)
     search_vector = search_vector(text="C")
 
-    objects = SearchQuerySet.as_manager()
-
     class Meta:
         ordering = ["document", "number"]
         indexes = [
@@ -397,8 +355,6 @@ class Item(models.Model):
     edited = models.BooleanField(default=False)
     search_vector = search_vector(title="A", text="C")
 
-    objects = SearchQuerySet.as_manager()
-
     class Meta:
         ordering = ["meeting", "position"]
         indexes = [
@@ -439,8 +395,6 @@ class Report(models.Model):
     edited = models.BooleanField(default=False)
     search_vector = search_vector(subject="A", summary="B", recommendations="B", body="C")
 
-    objects = SearchQuerySet.as_manager()
-
     class Meta:
         ordering = ["document", "page_start"]
         indexes = [
@@ -471,8 +425,6 @@ class Resolution(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="resolutions")
     edited = models.BooleanField(default=False)
     search_vector = search_vector(text="A", reason="B", alternatives="C")
-
-    objects = SearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "position"]

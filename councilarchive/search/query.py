@@ -2,12 +2,12 @@
 and paginated, snippets for the rows shown). Views, exports, feeds and the benchmark all call it.
 
 Built to stay fast at a million pages:
-- tables no bigger than `limit` by their statistics (candidates.table_sizes): all their matches,
+- tables no bigger than `limit` by their statistics (ranking.table_sizes): all their matches,
   for all of them in one statement, with no question to the planner;
 - relevance, few matches (the planner estimates at most `limit`: a rare word): all of them are
   ranked, exactly as an exhaustive ORDER BY would;
 - relevance, many matches: each model ranks a bounded candidate set chosen by the impact tiers of the query's
-  words (candidates.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
+  words (ranking.py: a GIN index on `search_impact(search_vector)`, migration 0007), with the
   very ts_rank_cd(search_vector, query, 1|32) an exhaustive ORDER BY would use, so the top is
   the exhaustive top for one word, OR and negation; only an approximation for AND and phrases
   (their rank depends on how close the words stand, which the tiers do not hold); any matches
@@ -27,19 +27,19 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
+from psycopg import sql
 
 from councilarchive.archive.models import Committee, Meeting, Topic
-from councilarchive.search import snippets
-from councilarchive.search.candidates import (
+from councilarchive.search import ranking, snippets
+from councilarchive.search.filters import SearchFilterSet
+from councilarchive.search.ranking import (
     RANKED,
     count,
     estimate,
-    query_parts,
+    opening,
     relevance_candidates,
     serial,
-    table_sizes,
 )
-from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES, Source
 
 PER_PAGE = 20
@@ -159,7 +159,9 @@ def search(
         value for name, value in data.items() if name not in ("q", "sort", "page", "kind")
     )
 
-    tree, implied = query_parts(text) if text else ("", False)
+    active = [source for source in SOURCES if wanted & set(source.kinds)]
+    # the query's parts and the tables' sizes: one statement
+    tree, implied, sizes = opening(text, [source.model for source in active])
     problem = query_problem(text, tree)
     if problem:
         results.message = problem
@@ -170,13 +172,11 @@ def search(
     if sort != "relevance":
         tree = ""  # no ranking: the first matches in date order
     shown = results.number * per_page
-    active = [source for source in SOURCES if wanted & set(source.kinds)]
 
-    def filtered(source):  # its matches, filtered, with their rank and coordinates
-        queryset = filterset.filter_queryset(source.queryset(text))
+    def filtered(source, rowwise=False):  # its matches, filtered, with rank and coordinates
+        queryset = filterset.filter_queryset(source.queryset(text, rowwise=rowwise))
         return queryset.filter(kind_ref__in=kinds) if kinds else queryset
 
-    sizes = table_sizes([source.model for source in active])
     # Tables no bigger than `limit` (every table but the pages, bar the largest archives): all
     # their matches at once, in one statement (pages look their coordinates up apart: below).
     small = {
@@ -203,6 +203,7 @@ def search(
                     limit,
                     (source, text, implied) if bare else None,
                     size if 0 <= size <= limit else None,
+                    None if bare else lambda source=source: filtered(source, rowwise=True),
                 )
             hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
             results.hits.extend(hits[:limit])
@@ -241,21 +242,23 @@ def _all_matches(querysets: dict, limit: int) -> dict[str, list[tuple]]:
     return {name: rows for name, rows in zip(querysets, found, strict=True) if len(rows) <= limit}
 
 
-def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, size=None):
+def _matches(
+    queryset, sort: str, tree: str, shown: int, limit: int, bare=None, size=None, rowwise=None
+):
     """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `queryset`: its
     matches, filtered, with their rank and coordinates; None when `bare`, its (Source, query
     text, whether the tiers imply a match) for a relevance search with no filter: the records
     are then chosen and ranked on its table alone, and only the chosen ones get their
     coordinates (by primary key: no vector read twice, no rank computed twice). `size`: the
     table's rows when known to be at most `limit` (then the planner need not be asked how many
-    match)."""
+    match). `rowwise`: gives `queryset` matched row-wise (ranking.matching), for the tiers."""
     if not tree:  # newest/oldest, or no words: the first `limit` in date order
         rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
         if len(rows) > limit:  # more than we show: estimate, never count, the rest
             return rows, max(limit + 1, estimate(queryset)), True
         return rows, len(rows), False
     source, text, implied = bare or (None, "", False)
-    matches = source.model.objects.search(text).order_by() if source else queryset
+    matches = ranking.matching(source.model.objects.all(), text).order_by() if source else queryset
     guess = estimate(matches) if size is None else size
     if guess <= limit:  # few matches (a rare word, a small table): rank them all
         if source:
@@ -268,14 +271,20 @@ def _matches(queryset, sort: str, tree: str, shown: int, limit: int, bare=None, 
             return rows, len(rows), False
         if size is not None:  # the table's statistics were stale: ask the planner after all
             guess = estimate(matches)
-    # many: rank a well-chosen few (candidates.py), keep the best `need`, count apart (the
+    # many: rank a well-chosen few (ranking.py), keep the best `need`, count apart (the
     # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))
     if source is None:
-        rows, exact = relevance_candidates(queryset, tree, need, limit, HIT_FIELDS, shown)
+        rows, exact = relevance_candidates(
+            queryset, tree, need, limit, HIT_FIELDS, shown, rowwise()
+        )
         rows = _best(rows, need)
     else:
-        banded = source.model.objects.ranked(text).order_by() if implied else None
+        every = source.model.objects.all()
+        banded = (
+            ranking.ranked(every, text) if implied else ranking.matching(every, text, rowwise=True)
+        )
+        banded = banded.order_by()
         ranked, exact = relevance_candidates(
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
@@ -326,44 +335,70 @@ def query_problem(text: str, tree: str) -> str:
 
 
 def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:
-    """Counts by committee, year, kind and topic over the candidates, most first."""
+    """Counts by committee, year, kind and topic over the candidates, most first (committee
+    names and topic counts in one statement: facet_names)."""
     committees = Counter(h.committee_id for h in hits if h.committee_id)
-    names = Committee.objects.in_bulk(list(committees))
     years = Counter(h.date.year for h in hits if h.date)
     kinds = Counter(h.kind for h in hits)
-    topic_counts = topic_facet(hits)
-    topics = Topic.objects.in_bulk(list(topic_counts))
+    names, topics = facet_names(hits, list(committees))
     return {
         "committee": [(names[pk], n) for pk, n in committees.most_common() if pk in names],
         "year": [
             (y, f"{y}-01-01", f"{y}-12-31", n) for y, n in sorted(years.items(), reverse=True)
         ],
         "kind": [(kind, KIND_LABELS[kind], n) for kind, n in kinds.most_common()],
-        "topic": [(topics[pk], n) for pk, n in topic_counts.most_common() if pk in topics],
+        "topic": topics,
     }
 
 
-def topic_facet(hits: list[Hit]) -> Counter:
-    counts: Counter = Counter()
-    by_source: dict[str, list[Hit]] = {}
-    for hit in hits:
-        by_source.setdefault(hit.source, []).append(hit)
-    for name, group in by_source.items():
-        model = SOURCE[name].model
-        if name == "page":  # pages take the topics of the item they belong to
-            through = SOURCE["item"].model.topics.through
-            per_item = Counter(h.item_id for h in group if h.item_id)
-            pairs = through.objects.filter(item_id__in=list(per_item)).values_list(
-                "item_id", "topic_id"
-            )
-            for item_id, topic_id in pairs:
-                counts[topic_id] += per_item[item_id]
-            continue
+def _topics_of_hits() -> str:
+    """SQL: the topic of each hit (source, pk, item) of the CTE `hit`, once per topic it has: a
+    record's own topics, a page's those of the item it belongs to."""
+    union = []
+    for name in ("resolution", "item", "report", "page"):
+        model = SOURCE["item" if name == "page" else name].model
         through = model.topics.through
         column = f"{model._meta.model_name}_id"
-        pairs = through.objects.filter(**{f"{column}__in": [h.pk for h in group]})
-        counts.update(pairs.values_list("topic_id", flat=True))
-    return counts
+        union.append(
+            sql.SQL(
+                "SELECT t.topic_id FROM hit JOIN {} AS t ON t.{} = hit.{} WHERE hit.source = {}"
+            ).format(
+                sql.Identifier(through._meta.db_table),
+                sql.Identifier(column),
+                sql.Identifier("item" if name == "page" else "pk"),
+                sql.Literal(name),
+            )
+        )
+    return sql.SQL(" UNION ALL ").join(union).as_string(None)
+
+
+FACET_NAMES = f"""
+WITH hit(source, pk, item) AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]))
+SELECT 'committee', id, name, slug, 0 FROM archive_committee WHERE id = ANY(%s)
+UNION ALL
+(SELECT 'topic', topic.id, topic.name, topic.slug, count(*)
+   FROM ({_topics_of_hits()}) AS tagged
+   JOIN archive_topic AS topic ON topic.id = tagged.topic_id
+  GROUP BY topic.id
+  ORDER BY count(*) DESC, topic.name)
+"""
+
+
+def facet_names(hits: list[Hit], committee_ids: list[int]) -> tuple[dict, list]:
+    """({pk: Committee} of these committees, [(Topic, count), ...] over the hits, most first)
+    in one statement; the instances hold the name and slug the facets show."""
+    names, topics = {}, []
+    if not hits:
+        return names, topics
+    columns = [[h.source for h in hits], [h.pk for h in hits], [h.item_id for h in hits]]
+    with connection.cursor() as cursor:
+        cursor.execute(FACET_NAMES, [*columns, committee_ids])
+        for facet, pk, name, slug, n in cursor.fetchall():
+            if facet == "committee":
+                names[pk] = Committee(pk=pk, name=name, slug=slug)
+            else:
+                topics.append((Topic(pk=pk, name=name, slug=slug), n))
+    return names, topics
 
 
 def rows_for(hits: list[Hit], text: str) -> list[Result]:
@@ -405,7 +440,8 @@ def describe(source: Source, hit: Hit, record, meetings) -> Result:
         body = record.text or record.title
     elif source.name == "report":
         meeting, document, page = record.meeting, record.document, record.page_start
-        title, url, body = record.subject, record.get_absolute_url(), record.summary or record.body
+        title, url = record.subject, record.get_absolute_url()
+        body = record.summary or (record.body if headline is None else "")  # body: deferred
     else:
         meeting, document, page = meetings.get(hit.meeting_id), record.document, record.number
         title = f"{document}, page {record.number}"

@@ -31,7 +31,7 @@ from councilarchive.archive.models import (
     search_query,
 )
 from councilarchive.search import snippets
-from councilarchive.search.candidates import PkIn
+from councilarchive.search.ranking import PkIn, matching
 
 ID, DAY = BigIntegerField(), DateField()
 
@@ -65,11 +65,12 @@ class Source:
             .values_list("pk", *COORDINATE_FIELDS)
         )
 
-    def queryset(self, text: str):
-        """Rows matching `text` (all rows when blank) with their rank and coordinates."""
+    def queryset(self, text: str, *, rowwise: bool = False):
+        """Rows matching `text` (all rows when blank) with their rank and coordinates (`rowwise`:
+        the match checked row by row: ranking.matching)."""
         manager = self.model.objects
         if text:
-            queryset = manager.search(text)
+            queryset = matching(manager.all(), text, rowwise=rowwise)
         else:
             queryset = manager.annotate(rank=Value(0.0, output_field=FloatField()))
         return queryset.order_by().annotate(**self.coordinates())

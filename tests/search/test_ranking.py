@@ -6,27 +6,28 @@ import math
 import pytest
 from django.db import connection
 
-from councilarchive.archive.models import (
+from councilarchive.archive.models import SEARCH_CONFIG
+from councilarchive.search.query import search
+from councilarchive.search.ranking import (
     IMPACT_BASE,
     IMPACT_STEP,
     IMPACT_TIERS,
     PAIR_FLOOR,
     RANK_NORMALISATION,
-    SEARCH_CONFIG,
-)
-from councilarchive.search.candidates import (
+    TIER_FUNCTION_COST,
     _either_clauses,
     either_bands,
     either_words,
     estimate,
+    matching,
     pair_tree,
     query_parts,
     query_tree,
     relevance_candidates,
     table_sizes,
+    tier_functions,
     tier_query,
 )
-from councilarchive.search.query import search
 from councilarchive.search.sources import SOURCES
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,76 @@ def test_tiers_follow_the_one_word_ts_rank_cd():
     assert tiers["budget"] > tiers["save"]  # A beats B at the same count
 
 
+def test_the_installed_tier_functions_are_the_ones_generated_from_the_constants(db):
+    """One statement of the tiers: the functions the indexes are built on are ranking's SQL,
+    spelled from its constants (migration search 0001)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname::text, prosrc, procost FROM pg_proc WHERE proname = ANY(%s)",
+            [list(tier_functions())],
+        )
+        installed = {name: (body, cost) for name, body, cost in cursor.fetchall()}
+    assert installed == {
+        name: (body, TIER_FUNCTION_COST) for name, body in tier_functions().items()
+    }
+    impact_sql = tier_functions()["search_impact"]
+    for constant in (IMPACT_BASE, IMPACT_STEP, IMPACT_TIERS):
+        assert repr(constant) in impact_sql
+    assert f"tier >= {PAIR_FLOOR}" in tier_functions()["search_pairs"]
+
+
+def test_the_generated_functions_tier_every_sample_record_as_the_hand_written_ones(
+    sample_archive, db
+):
+    """Migration 0007's and 0010's SQL (written out by hand) and the generated functions give
+    every record of the sample packs the same tokens."""
+    from importlib import import_module
+
+    old = [
+        import_module(f"councilarchive.archive.migrations.{name}").CREATE_FUNCTION
+        for name in ("0007_search_impact", "0010_search_pairs")
+    ]
+    compared = 0
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA hand_written")  # rolled back with the test
+        cursor.execute("SET LOCAL search_path = hand_written, public")
+        for statement in old:
+            cursor.execute(statement)  # lands in hand_written, first on the path
+        cursor.execute("SET LOCAL search_path = public")
+        for source in SOURCES:
+            table = source.model._meta.db_table
+            for function in tier_functions():
+                cursor.execute(
+                    f"SELECT count(*), count(*) FILTER (WHERE {function}(search_vector)"
+                    f" IS DISTINCT FROM hand_written.{function}(search_vector)),"
+                    f" count(*) FILTER (WHERE {function}(search_vector) <> ''::tsvector)"
+                    f" FROM {table}"
+                )
+                rows, differ, tiered = cursor.fetchone()
+                assert differ == 0, (table, function)
+                assert tiered > 0, (table, function)
+                compared += rows
+    assert compared > 1000
+
+
+def test_a_changed_constant_changes_the_installed_function_and_rebuilds_its_indexes(
+    db, monkeypatch
+):
+    from councilarchive.search import ranking
+
+    parts = (("Highways", "A"), (LONG_BODY, "C"))
+    assert impact(*parts)["highway"] == IMPACT_TIERS
+    with connection.cursor() as cursor:
+        assert ranking.install_tier_functions(cursor) == []  # current: nothing to do
+        monkeypatch.setattr(ranking, "IMPACT_TIERS", IMPACT_TIERS - 1)
+        rebuilt = ranking.install_tier_functions(cursor)
+    # both functions tier with IMPACT_TIERS; the indexes on each are rebuilt (rolled back)
+    assert sorted(rebuilt) == sorted(
+        f"{source.name}_{kind}" for source in SOURCES for kind in ("impact", "pairs")
+    )
+    assert impact(*parts)["highway"] == IMPACT_TIERS - 1
+
+
 def test_stop_words_and_empty_text_have_no_impact():
     assert impact(("the and of to", "A")) == {}
     assert impact(("", "C")) == {}
@@ -160,7 +231,9 @@ def test_negated_words_only_filter():
 def exhaustive(source, text: str, n: int = 20) -> list[tuple[int, float]]:
     """The reference: every match ranked with ts_rank_cd on the stored vector."""
     return list(
-        source.model.objects.search(text).order_by("-rank", "pk").values_list("pk", "rank")[:n]
+        matching(source.model.objects.all(), text)
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank")[:n]
     )
 
 
@@ -282,7 +355,7 @@ def test_small_tables_are_ranked_whole_in_one_statement_without_asking_the_plann
     assert not results.estimated
     for source in SOURCES:
         ours = [(h.pk, h.rank) for h in results.hits if h.source == source.name]
-        assert len(ours) == source.model.objects.search("council").count() > 0
+        assert len(ours) == matching(source.model.objects.all(), "council").count() > 0
         assert_same_top(ours[:20], exhaustive(source, "council"))
 
 
@@ -294,7 +367,10 @@ def test_a_table_its_statistics_call_small_but_is_not_gives_the_same_results(
     from councilarchive.search import query
 
     expected = query.search({"q": "council"}, limit=60)
-    monkeypatch.setattr(query, "table_sizes", lambda models: dict.fromkeys(models, 0))
+    real = query.opening  # the query's parts as they are, every table's size taken for 0
+    monkeypatch.setattr(
+        query, "opening", lambda text, models: (*real(text, models)[:2], dict.fromkeys(models, 0))
+    )
     stale = query.search({"q": "council"}, limit=60)
     assert expected.estimated and len(expected.hits) > 60
     assert [(h.source, h.pk, h.rank) for h in stale.hits] == [
@@ -350,7 +426,7 @@ def test_either_clauses_select_exactly_the_tier_vectors_that_can_score_above_the
     every threshold of the grid: matched by a clause exactly when its bound is above it."""
     import itertools
 
-    from councilarchive.search.candidates import EITHER_GRID
+    from councilarchive.search.ranking import EITHER_GRID
 
     def bound(vector):
         return sum(
