@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import slugify
 
 from councilarchive.archive.adminforms import MergeForm, SplitForm, UploadForm
 from councilarchive.archive.models import (
@@ -32,13 +31,13 @@ from councilarchive.archive.models import (
     CouncillorVote,
     Declaration,
     Document,
+    FormerSlug,
     Vote,
     meetings_without_records,
 )
-from councilarchive.ingest.councillors import canonical_name
+from councilarchive.ingest.councillors import classify_members, keep_old_url, new_councillor
 from councilarchive.ingest.errors import IngestError, TooLarge
 from councilarchive.ingest.extract import check_file, page_count
-from councilarchive.ingest.parse.names import name_parts
 from councilarchive.ingest.pipeline import default_council, store
 from councilarchive.ingest.tasks import IN_PROGRESS, enqueue
 
@@ -328,7 +327,12 @@ def merge_councillors(keep: Councillor, other: Councillor) -> MergeResult:
     if other.honours and not keep.honours:
         keep.honours = other.honours
         keep.save(update_fields=["honours"])
+    # The merged record's URL, and those that already led to it, now lead to the kept one.
+    FormerSlug.objects.filter(councillor=other).update(councillor=keep)
+    old_slug = other.slug
     other.delete()
+    keep_old_url(keep, old_slug)
+    classify_members(keep.council_id)
     return result
 
 
@@ -344,36 +348,20 @@ def recount(vote: Vote) -> None:
         vote.save(update_fields=["count_mismatch"])
 
 
-def unique_slug(council, name: str) -> str:
-    base = slugify(name)[:200] or "councillor"
-    slug, n = base, 2
-    while Councillor.objects.filter(council=council, slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def split_alias(alias: Alias, name: str = "") -> Councillor:
     """A new Councillor for a printed name wrongly merged into another, taking that alias and the
     votes, attendance and declarations printed under it."""
     old = alias.councillor
-    parts = name_parts(name or alias.printed)
-    display = (name or canonical_name(parts) or alias.printed)[:200]
-    new = Councillor.objects.create(
-        council=old.council,
-        name=display,
-        title=parts.title[:30],
-        forenames=parts.forenames[:100],
-        surname=(parts.surname or display)[:100],
-        honours=parts.honours[:100],
-        slug=unique_slug(old.council, display.removeprefix(parts.title).strip() or display),
-    )
+    new = new_councillor(old.council, alias.printed, name=name, alias=False)
     alias.councillor = new
     alias.save(update_fields=["councillor"])
     printed = alias.printed
     CouncillorVote.objects.filter(councillor=old, printed_name=printed).update(councillor=new)
     Attendance.objects.filter(councillor=old, printed_name=printed).update(councillor=new)
     Declaration.objects.filter(councillor=old, member=printed).update(councillor=new)
+    classify_members(old.council_id)
+    new.refresh_from_db(fields=["is_member"])
     return new
 
 
