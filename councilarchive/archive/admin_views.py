@@ -35,7 +35,12 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
-from councilarchive.ingest.councillors import classify_members, keep_old_url, new_councillor
+from councilarchive.ingest.councillors import (
+    classify_members,
+    keep_old_url,
+    likely_pairs,
+    new_councillor,
+)
 from councilarchive.ingest.errors import IngestError, TooLarge
 from councilarchive.ingest.extract import check_file, page_count
 from councilarchive.ingest.pipeline import default_council, store
@@ -232,11 +237,16 @@ def review_view(model_admin, request, object_id):
         for n in sorted(set(by_page) | set(pages))
         if by_page.get(n)
     ]
+    people = {a.councillor_id for a in attendance}
+    people |= {cv.councillor_id for vote in votes for cv in vote.councillor_votes.all()}
+    merge = reverse("admin:archive_councillor_merge")
+    likely = [(a, b, f"{merge}?ids={a.pk}&ids={b.pk}") for a, b in likely_pairs(people)]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "original": document,
         "document": document,
+        "likely": likely,
         "title": f"Review: {document}",
         "meetings": sorted(meetings, key=lambda m: m.date),
         "attendance": attendance,

@@ -393,6 +393,12 @@ class FormerSlug(models.Model):
     def __str__(self):
         return f"{self.slug} → {self.councillor.slug}"
 
+    @classmethod
+    def survivor(cls, slug: str) -> Councillor | None:
+        """The record an old councillor URL now belongs to."""
+        former = cls.objects.select_related("councillor").filter(slug=slug).first()
+        return former.councillor if former else None
+
 
 class Alias(models.Model):
     """A name as printed in the papers, e.g. 'Mr P B Carter, CBE (Chairman)' or 'Mr Carter'."""

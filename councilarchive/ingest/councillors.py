@@ -17,10 +17,10 @@ Three ways a printed name finds its record:
   document for an officer, who may merge it (`likely_matches` offers spelling slips such as
   `Miss S J Carev` for `Miss Carey`). With no attendance list, the members serving that day and
   then the council's aliases decide, as `CouncillorIndex` does.
-- `classify_members`: who is a member. With a members register (officers' records,
-  `in_register`), the register. Without one, by the papers' structure: whoever voted in a
-  recorded vote, or is listed as present, substituting or sending apologies at a meeting of one
-  of the council's own bodies. People listed only "in attendance" (officers) or only at
+- `classify_members`: who is a member. A record in the members register (added, edited or
+  imported by an officer: `in_register`) is what the officer says. Any other, by the papers'
+  structure: whoever voted in a recorded vote, or is listed as present, substituting or sending
+  apologies at a meeting of one of the council's own bodies. People listed only "in attendance" (officers) or only at
   partnership boards (NHS, police, district councillors at a Health and Wellbeing Board) are
   attendees: kept and searchable, not in the councillors index.
 """
@@ -124,12 +124,6 @@ def keep_old_url(councillor: Councillor, old_slug: str) -> None:
     )
 
 
-def moved_to(slug: str) -> Councillor | None:
-    """The record an old councillor URL now belongs to."""
-    former = FormerSlug.objects.select_related("councillor").filter(slug=slug).first()
-    return former.councillor if former else None
-
-
 def likely_matches(councillor: Councillor, limit: int = 5) -> list[Councillor]:
     """Other records of the council whose surname is spelt nearly alike ("Carev" ~ "Carey"), for
     an officer to merge: offered, never merged here."""
@@ -142,13 +136,40 @@ def likely_matches(councillor: Councillor, limit: int = 5) -> list[Councillor]:
     )
 
 
+def likely_pairs(councillor_ids, limit: int = 50) -> list[tuple[Councillor, Councillor]]:
+    """Pairs of records, one of them among `councillor_ids` (a document's people), that are
+    perhaps one person: surnames spelt nearly alike ("Carev" / "Carey", trigram similarity 0.5)
+    with titles and forenames not contradicting, or the same surname where one form was kept apart
+    ("Mr Thomas" beside "Mr R J Thomas"). For the review page; never merged here."""
+    ids = list(councillor_ids)
+    if not ids:
+        return []
+    query = Councillor.objects.raw(
+        """
+        SELECT a.*, b.id AS other_id FROM archive_councillor a
+        JOIN archive_councillor b ON b.council_id = a.council_id AND b.id <> a.id
+         AND similarity(a.surname, b.surname) >= 0.4
+        WHERE a.id = ANY(%s) AND (b.id <> ALL(%s) OR a.id < b.id)
+        ORDER BY a.surname, a.forenames, a.id
+        """,
+        [ids, ids],
+    )
+    rows = list(query)
+    others = Councillor.objects.in_bulk({r.other_id for r in rows})
+    pairs = []
+    for a in rows:
+        b = others[a.other_id]
+        pa, pb = name_parts(_display(a)), name_parts(_display(b))
+        if compatible(pa, NameParts(pb.title, pb.forenames, pa.surname)):
+            pairs.append((a, b))
+    return pairs[:limit]
+
+
 # -- members and attendees ------------------------------------------------------------------------
 
 CLASSIFY_SQL = f"""
-UPDATE archive_councillor c SET is_member = CASE
-  WHEN EXISTS (SELECT 1 FROM archive_councillor r WHERE r.council_id = c.council_id
-               AND r.in_register) THEN c.in_register
-  ELSE EXISTS (SELECT 1 FROM archive_councillorvote v WHERE v.councillor_id = c.id)
+UPDATE archive_councillor c SET is_member =
+  EXISTS (SELECT 1 FROM archive_councillorvote v WHERE v.councillor_id = c.id)
     OR EXISTS (SELECT 1 FROM archive_attendance a
                JOIN archive_meeting m ON m.id = a.meeting_id
                JOIN archive_committee b ON b.id = m.committee_id
@@ -156,8 +177,7 @@ UPDATE archive_councillor c SET is_member = CASE
                  AND a.role IN ({", ".join(f"'{r}'" for r in SEATED)})
                  AND b.name !~* '{PARTNERSHIP_BODY}'
                  AND a.position !~* '{OFFICER_POST}')
-  END
-WHERE c.council_id = %s
+WHERE c.council_id = %s AND NOT c.in_register
 """
 
 
