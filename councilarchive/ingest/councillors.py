@@ -19,8 +19,8 @@ Three ways a printed name finds its record:
   then the council's aliases decide, as `CouncillorIndex` does.
 - `classify_members`: who is a member. A record in the members register (added, edited or
   imported by an officer: `in_register`) is what the officer says. Any other, by the papers'
-  structure: whoever voted in a recorded vote, or is listed as present, substituting or sending
-  apologies at a meeting of one of the council's own bodies. People listed only "in attendance" (officers) or only at
+  structure: whoever voted in a recorded vote, is listed as present or substituting at a meeting of
+  one of the council's own bodies, or sent apologies to the full council. People listed only "in attendance" (officers) or only at
   partnership boards (NHS, police, district councillors at a Health and Wellbeing Board) are
   attendees: kept and searchable, not in the councillors index.
 """
@@ -56,7 +56,10 @@ PARTNERSHIP_BODY = r"\m(board|partnership|panel|forum|joint)\M"
 OFFICER_POST = r"director|officer|head of|manager|counsel|clerk|adviser|consultant|commissioner"
 
 # Attendance that shows a seat on the body (officers are IN_ATTENDANCE).
-SEATED = (Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE, Attendance.Role.APOLOGIES)
+SEATED = (Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
+# The meeting of all members, whose apologies are members' apologies (a Cabinet's apologies name
+# officers too): "County Council", "Full Council" (ingest/committees.py names it).
+ALL_MEMBERS_BODY = r"^(full|county|city|borough|district|town|parish) council$"
 
 
 # -- records --------------------------------------------------------------------------------------
@@ -174,7 +177,8 @@ UPDATE archive_councillor c SET is_member =
                JOIN archive_meeting m ON m.id = a.meeting_id
                JOIN archive_committee b ON b.id = m.committee_id
                WHERE (a.councillor_id = c.id OR a.substitute_for_id = c.id)
-                 AND a.role IN ({", ".join(f"'{r}'" for r in SEATED)})
+                 AND (a.role IN ({", ".join(f"'{r}'" for r in SEATED)})
+                      OR (a.role = '{Attendance.Role.APOLOGIES}' AND b.name ~* '{ALL_MEMBERS_BODY}'))
                  AND b.name !~* '{PARTNERSHIP_BODY}'
                  AND a.position !~* '{OFFICER_POST}')
 WHERE c.council_id = %s AND NOT c.in_register
