@@ -312,10 +312,26 @@ def mentions(item: Item, forms: set[str]) -> bool:
     return any(re.search(rf"\b{re.escape(form)}\b", text) for form in forms)
 
 
+def short_form_meetings(councillor: Councillor, attendance) -> set[int]:
+    """The meetings where 'Mr Thomas' can only be this councillor: they sat there and no one
+    else of the same surname did (one query)."""
+    seated = {a.meeting_id for a in attendance if a.role in ATTENDED}
+    if not seated:
+        return set()
+    shared = (
+        Attendance.objects.filter(
+            meeting_id__in=seated, role__in=ATTENDED, councillor__surname__iexact=councillor.surname
+        )
+        .exclude(councillor=councillor)
+        .values_list("meeting_id", flat=True)
+    )
+    return seated - set(shared)
+
+
 def councillor_page(slug: str) -> dict:
     """Aliases, committees, attendance, every recorded vote (with/against the majority),
     motions moved or seconded, declarations and meetings whose minutes name them; votes against
-    their party's majority where the party is known. 8 queries."""
+    their party's majority where the party is known. 8 queries (7 without a party)."""
     councillor = get_object_or_404(Councillor.objects.select_related("council"), slug=slug)
     aliases = list(councillor.aliases.all())
     attendance = list(
@@ -342,6 +358,14 @@ def councillor_page(slug: str) -> dict:
         )
     )
     forms = name_forms(councillor, aliases)
+    # "Mr Thomas moved": the short form is this councillor only at meetings where they sat and
+    # no one else of that surname did (issue 14: the meeting's attendance decides, never a guess).
+    short = f"{councillor.title} {councillor.surname}".lower()
+    sure = short_form_meetings(councillor, attendance)
+
+    def forms_at(item: Item) -> set[str]:
+        return forms if item.meeting_id in sure else forms - {short}
+
     spoken = []
     if councillor.surname:
         spoken = [
@@ -350,9 +374,9 @@ def councillor_page(slug: str) -> dict:
             .defer(*NO_VECTOR)
             .select_related("meeting__committee")
             .order_by("-meeting__date", "position")
-            if mentions(item, forms)
+            if mentions(item, forms_at(item))
         ]
-    moved = motions_moved(spoken, forms)
+    moved = [found for item in spoken for found in motions_moved([item], forms_at(item))]
     spoke_at = []
     for item in spoken:
         if not spoke_at or spoke_at[-1]["meeting"] != item.meeting:

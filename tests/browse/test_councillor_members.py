@@ -91,3 +91,18 @@ def test_merged_away_url_redirects_permanently(client, browse):
         response = client.get(url, secure=True)
         assert (response.status_code, response["Location"]) == (301, browse.cobb.get_absolute_url())
     assert client.get("/councillors/nobody-at-all/", secure=True).status_code == 404
+
+
+def test_mr_surname_in_the_minutes_counts_only_where_it_is_one_attendee(client, browse, council):
+    """"Mr Ashcombe moved ..." is Peregrine Ashcombe while he is the one Ashcombe present; with
+    another Mr Ashcombe present too it names neither."""
+    from councilarchive.archive.models import Attendance
+
+    assert "Moved motion: <a" in get(client, browse.ash.get_absolute_url())
+    other = make_councillor(council, "Mr", "Quentin", "Ashcombe")
+    assert "Moved motion: <a" not in get(client, other.get_absolute_url())
+    Attendance.objects.create(
+        meeting=browse.may, councillor=other, document=browse.pack, role="present"
+    )
+    assert "Moved motion: <a" not in get(client, browse.ash.get_absolute_url())
+    assert "Moved motion: <a" not in get(client, other.get_absolute_url())
