@@ -94,7 +94,7 @@ def test_merged_away_url_redirects_permanently(client, browse):
 
 
 def test_mr_surname_in_the_minutes_counts_only_where_it_is_one_attendee(client, browse, council):
-    """"Mr Ashcombe moved ..." is Peregrine Ashcombe while he is the one Ashcombe present; with
+    """ "Mr Ashcombe moved ..." is Peregrine Ashcombe while he is the one Ashcombe present; with
     another Mr Ashcombe present too it names neither."""
     from councilarchive.archive.models import Attendance
 
