@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from councilarchive.archive.models import Councillor
+from councilarchive.archive.models import Councillor, CouncillorVote
 from councilarchive.ingest.councillors import CouncillorIndex
 from councilarchive.ingest.pipeline import default_council
 
@@ -71,3 +71,23 @@ def test_change_page_offers_spelling_slips_to_merge(officer_client):
     page = officer_client.get(f"/admin/archive/councillor/{carev.pk}/change/").content.decode()
     assert "Perhaps the same person" in page
     assert f"merge/?ids={carev.pk}&amp;ids={carey.pk}" in page
+
+
+def test_review_page_lists_unresolved_vote_names_and_offers_the_merge(
+    officer_client, votes_document
+):
+    """Pack 000: PRESENT prints "Miss S J Carev", the votes "Miss S Carey"."""
+    page = officer_client.get(f"/admin/archive/document/{votes_document.pk}/review/")
+    html = page.content.decode()
+    assert escape("“Miss S Carey” is not in the meeting's attendance list") in html
+    assert "(minute 23, vote 1, page 7)" in html
+    carev = Councillor.objects.get(surname="Carev")
+    carey = (
+        CouncillorVote.objects.filter(vote__document=votes_document, printed_name="Miss S Carey")
+        .first()
+        .councillor
+    )
+    assert "Names perhaps of one person" in html
+    assert f"merge/?ids={carey.pk}&amp;ids={carev.pk}" in html or (
+        f"merge/?ids={carev.pk}&amp;ids={carey.pk}" in html
+    )
