@@ -143,7 +143,8 @@ def likely_pairs(councillor_ids, limit: int = 50) -> list[tuple[Councillor, Coun
     """Pairs of records, one of them among `councillor_ids` (a document's people), that are
     perhaps one person: surnames spelt nearly alike ("Carev" / "Carey", trigram similarity 0.5)
     with titles and forenames not contradicting, or the same surname where one form was kept apart
-    ("Mr Thomas" beside "Mr R J Thomas"). For the review page; never merged here."""
+    ("Mr Thomas" beside "Mr R J Thomas"). For the review page; never merged here. (`%` is
+    pg_trgm's similarity operator, which the surname's trigram index serves.)"""
     ids = list(councillor_ids)
     if not ids:
         return []
@@ -151,7 +152,7 @@ def likely_pairs(councillor_ids, limit: int = 50) -> list[tuple[Councillor, Coun
         """
         SELECT a.*, b.id AS other_id FROM archive_councillor a
         JOIN archive_councillor b ON b.council_id = a.council_id AND b.id <> a.id
-         AND similarity(a.surname, b.surname) >= 0.4
+         AND b.surname %% a.surname AND similarity(a.surname, b.surname) >= 0.4
         WHERE a.id = ANY(%s) AND (b.id <> ALL(%s) OR a.id < b.id)
         ORDER BY a.surname, a.forenames, a.id
         """,
