@@ -9,12 +9,24 @@ import datetime as dt
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from councilarchive.archive.models import Councillor, Item, Meeting, Resolution, Vote
+from councilarchive.archive.models import (
+    Councillor,
+    FormerSlug,
+    Item,
+    Meeting,
+    Resolution,
+    Vote,
+)
 
 PAGE_SIZE = 50
 # OCD vote options: "yes" / "no" / "abstain"; OCD results: "pass" / "fail"
@@ -193,6 +205,11 @@ def councillor_json(request, councillor: Councillor) -> dict:
         "honorific_prefix": councillor.title,
         "honorific_suffix": councillor.honours,
         "other_names": [{"name": a.printed} for a in councillor.aliases.all()],
+        "member": councillor.is_member,
+        "party": councillor.party or None,
+        "electoral_division": councillor.division or None,
+        "start_date": _iso(councillor.served_from),
+        "end_date": _iso(councillor.served_to),
     }
 
 
@@ -279,7 +296,12 @@ def vote(request, pk):
 
 @require_safe
 def councillors(request):
-    queryset = Councillor.objects.prefetch_related("aliases").order_by("surname", "forenames", "pk")
+    """Members of the council (attendees, who are not, are reached by their own URL)."""
+    queryset = (
+        Councillor.objects.members()
+        .prefetch_related("aliases")
+        .order_by("surname", "forenames", "pk")
+    )
     if request.GET.get("committee") or request.GET.get("since") or request.GET.get("until"):
         queryset = queryset.distinct()
     return _list(request, queryset, councillor_json)
@@ -287,7 +309,12 @@ def councillors(request):
 
 @require_safe
 def councillor(request, slug):
-    obj = get_object_or_404(Councillor.objects.prefetch_related("aliases"), slug=slug)
+    obj = Councillor.objects.prefetch_related("aliases").filter(slug=slug).first()
+    if obj is None:
+        survivor = FormerSlug.survivor(slug)
+        if survivor is None:
+            raise Http404("No such councillor")
+        return HttpResponsePermanentRedirect(_abs(request, "api:councillor", survivor.slug))
     data = councillor_json(request, obj)
     data["votes"] = [
         {

@@ -292,6 +292,21 @@ class Topic(models.Model):
         return reverse("archive:topic", args=[self.slug])
 
 
+class CouncillorQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(is_member=True)
+
+    def attendees(self):
+        return self.filter(is_member=False)
+
+    def current(self, today: dt.date | None = None):
+        today = today or dt.date.today()
+        return self.filter(Q(served_to__isnull=True) | Q(served_to__gte=today))
+
+    def former(self, today: dt.date | None = None):
+        return self.filter(served_to__lt=today or dt.date.today())
+
+
 class Councillor(models.Model):
     """One person, within a council; the forms their name is printed in are Aliases."""
 
@@ -302,6 +317,26 @@ class Councillor(models.Model):
     surname = models.CharField(max_length=100)
     honours = models.CharField(max_length=100, blank=True, help_text="e.g. 'CBE'")
     slug = models.SlugField(max_length=220)
+    # Members vs attendees (issue 14): everyone named in the papers has a record; only members
+    # (who sit on the council and vote) fill the councillors index and have a votes page.
+    is_member = models.BooleanField(
+        "member of the council",
+        default=False,
+        help_text="A member of the council; others named in the papers (officers, board "
+        "members from other bodies, guests) are attendees.",
+    )
+    in_register = models.BooleanField(
+        "in the members register",
+        default=False,
+        help_text="Kept by an officer (or a CSV import): the papers no longer decide whether "
+        "this is a member.",
+    )
+    party = models.CharField(max_length=100, blank=True)
+    division = models.CharField("electoral division", max_length=200, blank=True)
+    served_from = models.DateField(null=True, blank=True)
+    served_to = models.DateField(null=True, blank=True, help_text="Empty while serving.")
+
+    objects = CouncillorQuerySet.as_manager()
 
     class Meta:
         ordering = ["surname", "forenames"]
@@ -309,13 +344,48 @@ class Councillor(models.Model):
             models.UniqueConstraint(fields=["council", "slug"], name="councillor_unique_slug"),
             models.CheckConstraint(condition=~Q(slug=""), name="councillor_slug_not_empty"),
         ]
-        indexes = [models.Index(fields=["council", "surname"])]
+        indexes = [
+            models.Index(fields=["council", "surname"]),
+            GinIndex(
+                fields=["surname"], opclasses=["gin_trgm_ops"], name="councillor_surname_trgm"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.honours}" if self.honours else self.name
 
     def get_absolute_url(self):
         return reverse("archive:councillor", args=[self.slug])
+
+    def serving_on(self, day: dt.date) -> bool:
+        """Served on `day` (unknown dates do not rule it out)."""
+        return (self.served_from is None or self.served_from <= day) and (
+            self.served_to is None or day <= self.served_to
+        )
+
+
+class FormerSlug(models.Model):
+    """A councillor URL that no longer names a record (merged away or renamed): it redirects."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=220)
+    councillor = models.ForeignKey(
+        Councillor, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="former_slug_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.councillor.slug}"
+
+    @classmethod
+    def survivor(cls, slug: str) -> Councillor | None:
+        """The record an old councillor URL now belongs to."""
+        former = cls.objects.select_related("councillor").filter(slug=slug).first()
+        return former.councillor if former else None
 
 
 class Alias(models.Model):

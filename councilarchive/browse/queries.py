@@ -30,6 +30,7 @@ from councilarchive.archive.models import (
     Topic,
     Vote,
 )
+from councilarchive.archive.party_votes import mark_party_line, party_majorities, party_tallies
 
 Option = CouncillorVote.Option
 Role = Attendance.Role
@@ -83,13 +84,18 @@ class VoteGroup:
 
 
 def vote_groups(vote: Vote) -> list[VoteGroup]:
-    """For / Against / Abstain with every named councillor (needs councillor_votes prefetched)."""
+    """For / Against / Abstain with every named councillor (needs councillor_votes prefetched).
+
+    Also sets `vote.parties` (how each party voted) and each row's `with_party`."""
+    rows = vote.councillor_votes.all()
+    vote.parties = party_tallies(rows)
+    mark_party_line(rows, vote.parties)
     groups = {
         Option.FOR: VoteGroup("For", Option.FOR, vote.count_for),
         Option.AGAINST: VoteGroup("Against", Option.AGAINST, vote.count_against),
         Option.ABSTAIN: VoteGroup("Abstain", Option.ABSTAIN, vote.count_abstain),
     }
-    for cv in vote.councillor_votes.all():
+    for cv in rows:
         groups[cv.option].names.append(cv)
     for group in groups.values():
         group.names.sort(key=lambda cv: (cv.councillor.surname, cv.councillor.forenames))
@@ -127,21 +133,30 @@ def home_page(limit: int = 10) -> dict:
     }
 
 
-def councillor_index(council_filter: str = "") -> dict:
-    """Councillors A–Z, optionally only those whose name or a printed form contains the filter."""
-    councillors = Councillor.objects.select_related("council").order_by(
-        "surname", "forenames", "pk"
-    )
+def councillor_index(council_filter: str = "", today: dt.date | None = None) -> dict:
+    """Current members A–Z with party and division, former members apart; with a filter, only
+    those whose name or a printed form contains it, and the attendees (officers, people from
+    other bodies) who match it. One query, two with a filter."""
+    today = today or dt.date.today()
+    people = Councillor.objects.select_related("council").order_by("surname", "forenames", "pk")
     if council_filter:
-        councillors = councillors.filter(
+        people = people.filter(
             Q(name__icontains=council_filter) | Q(aliases__printed__icontains=council_filter)
         ).distinct()
-    rows = list(councillors)
+    members = list(people.members())
+    current = [c for c in members if c.served_to is None or c.served_to >= today]
+    former = [c for c in members if c.served_to is not None and c.served_to < today]
     letters = [
         (letter, list(group))
-        for letter, group in groupby(rows, key=lambda c: (c.surname[:1] or "?").upper())
+        for letter, group in groupby(current, key=lambda c: (c.surname[:1] or "?").upper())
     ]
-    return {"letters": letters, "count": len(rows)}
+    attendees = list(people.attendees()[:200]) if council_filter else []
+    return {
+        "letters": letters,
+        "count": len(current),
+        "former": former,
+        "attendees": attendees,
+    }
 
 
 def topic_index() -> dict:
@@ -297,9 +312,26 @@ def mentions(item: Item, forms: set[str]) -> bool:
     return any(re.search(rf"\b{re.escape(form)}\b", text) for form in forms)
 
 
+def short_form_meetings(councillor: Councillor, attendance) -> set[int]:
+    """The meetings where 'Mr Thomas' can only be this councillor: they sat there and no one
+    else of the same surname did (one query)."""
+    seated = {a.meeting_id for a in attendance if a.role in ATTENDED}
+    if not seated:
+        return set()
+    shared = (
+        Attendance.objects.filter(
+            meeting_id__in=seated, role__in=ATTENDED, councillor__surname__iexact=councillor.surname
+        )
+        .exclude(councillor=councillor)
+        .values_list("meeting_id", flat=True)
+    )
+    return seated - set(shared)
+
+
 def councillor_page(slug: str) -> dict:
     """Aliases, committees, attendance, every recorded vote (with/against the majority),
-    motions moved or seconded, declarations and meetings whose minutes name them. 7 queries."""
+    motions moved or seconded, declarations and meetings whose minutes name them; votes against
+    their party's majority where the party is known. 8 queries (7 without a party)."""
     councillor = get_object_or_404(Councillor.objects.select_related("council"), slug=slug)
     aliases = list(councillor.aliases.all())
     attendance = list(
@@ -313,14 +345,27 @@ def councillor_page(slug: str) -> dict:
         .defer("vote__item__search_vector", "vote__item__text")
         .order_by("-vote__item__meeting__date", "vote__item__position", "vote__position")
     )
+    majorities = {}
+    if councillor.party and votes:
+        majorities = party_majorities([cv.vote_id for cv in votes], councillor.party)
     for cv in votes:
         cv.with_majority = with_majority(cv.vote, cv.option)
+        party_side = majorities.get(cv.vote_id)
+        cv.with_party = None if party_side is None else cv.option == party_side
     declarations = list(
         councillor.declarations.select_related("meeting__committee", "item").order_by(
             "-meeting__date", "pk"
         )
     )
     forms = name_forms(councillor, aliases)
+    # "Mr Thomas moved": the short form is this councillor only at meetings where they sat and
+    # no one else of that surname did (issue 14: the meeting's attendance decides, never a guess).
+    short = f"{councillor.title} {councillor.surname}".lower()
+    sure = short_form_meetings(councillor, attendance)
+
+    def forms_at(item: Item) -> set[str]:
+        return forms if item.meeting_id in sure else forms - {short}
+
     spoken = []
     if councillor.surname:
         spoken = [
@@ -329,9 +374,9 @@ def councillor_page(slug: str) -> dict:
             .defer(*NO_VECTOR)
             .select_related("meeting__committee")
             .order_by("-meeting__date", "position")
-            if mentions(item, forms)
+            if mentions(item, forms_at(item))
         ]
-    moved = motions_moved(spoken, forms)
+    moved = [found for item in spoken for found in motions_moved([item], forms_at(item))]
     spoke_at = []
     for item in spoken:
         if not spoke_at or spoke_at[-1]["meeting"] != item.meeting:
@@ -350,6 +395,7 @@ def councillor_page(slug: str) -> dict:
         "votes": votes,
         "with_majority_count": sum(cv.with_majority is True for cv in votes),
         "against_majority_count": sum(cv.with_majority is False for cv in votes),
+        "rebellions": [cv for cv in votes if cv.with_party is False],
         "declarations": declarations,
         "moved": moved,
         "spoke_at": spoke_at,

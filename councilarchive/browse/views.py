@@ -6,12 +6,17 @@ queries; templates never walk a relation that was not fetched.
 
 from django import forms
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from councilarchive.archive.models import Document
+from councilarchive.archive.models import Document, FormerSlug
 from councilarchive.archive.report_text import blocks_from_pages, blocks_from_text
 from councilarchive.browse import queries
 from councilarchive.browse.feeds import SITEMAPS
@@ -50,7 +55,15 @@ def councillors(request):
 
 @require_safe
 def councillor(request, slug):
-    return render(request, "browse/councillor.html", queries.councillor_page(slug))
+    """A councillor's page; the URL of a record merged away or renamed redirects (301)."""
+    try:
+        context = queries.councillor_page(slug)
+    except Http404:
+        survivor = FormerSlug.survivor(slug)
+        if survivor is None:
+            raise
+        return HttpResponsePermanentRedirect(survivor.get_absolute_url())
+    return render(request, "browse/councillor.html", context)
 
 
 @require_safe

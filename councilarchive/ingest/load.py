@@ -44,7 +44,7 @@ from councilarchive.ingest.committees import (
     get_committee,
 )
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
-from councilarchive.ingest.councillors import CouncillorIndex
+from councilarchive.ingest.councillors import CouncillorIndex, MeetingNames, classify_members
 from councilarchive.ingest.parse import model as parsed
 from councilarchive.ingest.related import link_related
 
@@ -84,6 +84,7 @@ class _Loader:
             own = pack.minutes[0].body
         self.own_body = committee_slug(committee_label(self.council, own))
         self.people = CouncillorIndex(self.council)
+        self.name_problems: list[dict] = []
         self.meetings: set[int] = set()
         self.counts = dict(
             meetings=0,
@@ -217,7 +218,7 @@ class _Loader:
         )
         if meeting is None:
             return None
-        self.attendance(meeting, minutes)
+        names = MeetingNames(self.people, meeting.date, self.attendance(meeting, minutes))
         declared: set[tuple[str, str]] = set()
         for position, m in enumerate(minutes.items):
             title = (m.title or "Untitled")[:1000]
@@ -240,13 +241,13 @@ class _Loader:
             resolutions = [self.resolution(item, i, r) for i, r in enumerate(m.resolutions)]
             self.counts["resolutions"] += len(resolutions)
             for i, v in enumerate(m.votes):
-                self.vote(item, resolutions[-1] if len(resolutions) == 1 else None, i, v)
+                self.vote(item, resolutions[-1] if len(resolutions) == 1 else None, i, v, names)
             for d in m.declarations:
                 declared.add((d.member, d.text))
-                self.declaration(meeting, item, d)
+                self.declaration(meeting, item, d, names)
         for d in minutes.declarations:
             if (d.member, d.text) not in declared:
-                self.declaration(meeting, None, d)
+                self.declaration(meeting, None, d, names)
         return meeting
 
     def resolution(self, item: Item, position: int, r: parsed.Resolution) -> Resolution:
@@ -266,8 +267,15 @@ class _Loader:
             item=item, document=self.document, position=position, page=r.page, **values
         )
 
-    def attendance(self, meeting: Meeting, minutes: parsed.Minutes) -> None:
-        taken = set(Attendance.objects.filter(meeting=meeting).values_list("councillor", flat=True))
+    def attendance(self, meeting: Meeting, minutes: parsed.Minutes) -> list:
+        """Attendance rows for the minutes' lists; returns the people seated at the meeting
+        (present or substituting, whichever document listed them), to resolve its votes by."""
+        earlier = Attendance.objects.filter(meeting=meeting)
+        taken = set(earlier.values_list("councillor", flat=True))
+        seated = {
+            a.councillor_id: a.councillor
+            for a in earlier.filter(role__in=SEATED_NOW).select_related("councillor")
+        }
         groups = [
             (Attendance.Role.PRESENT, minutes.present),
             (Attendance.Role.IN_ATTENDANCE, minutes.in_attendance),
@@ -302,9 +310,21 @@ class _Loader:
                 )
         Attendance.objects.bulk_create(rows)
         self.counts["attendance"] += len(rows)
+        seated.update((a.councillor_id, a.councillor) for a in rows if a.role in SEATED_NOW)
+        return list(seated.values())
+
+    def name_problem(self, message: str, page: int | None, where: str) -> None:
+        self.name_problems.append(
+            {"kind": "unresolved_name", "page": page, "message": message, "where": where}
+        )
 
     def vote(
-        self, item: Item, resolution: Resolution | None, position: int, v: parsed.RecordedVote
+        self,
+        item: Item,
+        resolution: Resolution | None,
+        position: int,
+        v: parsed.RecordedVote,
+        names: MeetingNames,
     ) -> None:
         kind = v.kind if v.kind in Vote.Kind.values else Vote.Kind.OTHER
         values = dict(
@@ -319,15 +339,19 @@ class _Loader:
         used: set[int] = set()
         options: dict = {}
         printed: dict[int, str] = {}
-        for option, names in (
+        for option, printed_names in (
             ("for", v.names_for),
             ("against", v.names_against),
             ("abstain", v.names_abstain),
         ):
-            for name in names:
-                councillor = self.people.resolve(name, exclude=used)
+            for name in printed_names:
+                found = names.resolve(name, exclude=used)
+                councillor = found.councillor
                 if councillor is None:
                     continue
+                if found.problem:
+                    where = f"minute {item.minute_number or item.title[:40]}, vote {position + 1}"
+                    self.name_problem(found.problem, v.page, where)
                 used.add(councillor.pk)
                 options[councillor] = option
                 printed[councillor.pk] = name[:300]
@@ -350,11 +374,16 @@ class _Loader:
             for c, o in options.items()
         )
 
-    def declaration(self, meeting: Meeting, item: Item | None, d: parsed.Declaration) -> None:
+    def declaration(
+        self, meeting: Meeting, item: Item | None, d: parsed.Declaration, names: MeetingNames
+    ) -> None:
+        found = names.resolve(d.member) if d.member else None
+        if found is not None and found.problem:
+            self.name_problem(found.problem, d.page, f"declaration by {d.member}")
         Declaration.objects.create(
             meeting=meeting,
             item=item,
-            councillor=self.people.resolve(d.member) if d.member else None,
+            councillor=found.councillor if found else None,
             document=self.document,
             member=(d.member or "")[:300],
             item_ref=d.item_ref[:100],
@@ -403,6 +432,8 @@ class _Loader:
         )
 
 
+SEATED_NOW = (Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
+
 PAGES = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")  # "7-16" or "7"
 
 
@@ -439,12 +470,18 @@ def load(
         loader.pages = pages
         loader.run()
         meetings_without_records().delete()
+        classify_members(document.council)
         loader.counts["related"] = link_related(document)
         # File the new records under topics by the rules now, in the same transaction.
         loader.counts["topics"] = sum(assign_topics(documents=[document]).values())
         document.page_count = len(pages)
         document.counts = loader.counts
-        document.problems = [*pack.problems, *loader.hints, *kept.conflicts]
+        document.problems = [
+            *pack.problems,
+            *loader.hints,
+            *kept.conflicts,
+            *loader.name_problems,
+        ]
         document.status = Document.Status.LOADED
         document.error = ""
         document.finished_at = timezone.now()

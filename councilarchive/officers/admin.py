@@ -342,11 +342,33 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(models.Councillor)
 class CouncillorAdmin(admin.ModelAdmin):
-    list_display = ["name", "honours", "council", "slug", "aliases_list"]
-    list_filter = ["council"]
-    search_fields = ["name", "surname", "aliases__printed"]
+    """The members register too: add and edit members (party, division, dates); an edit puts the
+    record in the register, so the papers no longer decide whether it is a member."""
+
+    list_display = [
+        "name",
+        "honours",
+        "is_member",
+        "party",
+        "division",
+        "served_to",
+        "aliases_list",
+    ]
+    list_filter = ["is_member", "in_register", "party", "council"]
+    search_fields = ["name", "surname", "aliases__printed", "division"]
     inlines = [AliasInline]
     actions = ["merge"]
+    REGISTER_FIELDS = ("is_member", "party", "division", "served_from", "served_to")
+
+    def save_model(self, request, obj, form, change):
+        from councilarchive.ingest.councillors import keep_old_url
+
+        if any(f in form.changed_data for f in self.REGISTER_FIELDS) or not change:
+            obj.in_register = True
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug and old_slug != obj.slug:
+            keep_old_url(obj, old_slug)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
@@ -356,12 +378,19 @@ class CouncillorAdmin(admin.ModelAdmin):
         return "; ".join(a.printed for a in obj.aliases.all())
 
     def get_urls(self):
+        from councilarchive.officers import register
+
         view = self.admin_site.admin_view
         return [
             path(
                 "merge/",
                 view(lambda r: admin_views.merge_view(self, r)),
                 name="archive_councillor_merge",
+            ),
+            path(
+                "import/",
+                view(lambda r: register.import_view(self, r)),
+                name="archive_councillor_import",
             ),
             path(
                 "<int:object_id>/split/",
@@ -380,7 +409,16 @@ class CouncillorAdmin(admin.ModelAdmin):
         return redirect(f"{reverse('admin:archive_councillor_merge')}?{ids}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        from councilarchive.ingest.councillors import likely_matches
+
         extra = {"split_url": reverse("admin:archive_councillor_split", args=[object_id])}
+        councillor = models.Councillor.objects.filter(pk=object_id).first()
+        if councillor is not None:
+            merge = reverse("admin:archive_councillor_merge")
+            extra["likely"] = [
+                (other, f"{merge}?ids={councillor.pk}&ids={other.pk}")
+                for other in likely_matches(councillor)
+            ]
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 

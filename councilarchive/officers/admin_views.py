@@ -30,14 +30,18 @@ from councilarchive.archive.models import (
     CouncillorVote,
     Declaration,
     Document,
+    FormerSlug,
     Vote,
     meetings_without_records,
 )
-from councilarchive.archive.slugs import create_with_unique_slug
-from councilarchive.ingest.councillors import canonical_name, councillor_slug
+from councilarchive.ingest.councillors import (
+    classify_members,
+    keep_old_url,
+    likely_pairs,
+    new_councillor,
+)
 from councilarchive.ingest.errors import IngestError, TooLarge
 from councilarchive.ingest.extract import check_file, check_not_encrypted
-from councilarchive.ingest.parse.names import name_parts
 from councilarchive.ingest.pipeline import default_council, store
 from councilarchive.ingest.tasks import IN_PROGRESS, enqueue
 from councilarchive.officers.adminforms import MergeForm, SplitForm, UploadForm
@@ -237,11 +241,16 @@ def review_view(model_admin, request, object_id):
         for n in sorted(set(by_page) | set(pages))
         if by_page.get(n)
     ]
+    people = {a.councillor_id for a in attendance}
+    people |= {cv.councillor_id for vote in votes for cv in vote.councillor_votes.all()}
+    merge = reverse("admin:archive_councillor_merge")
+    likely = [(a, b, f"{merge}?ids={a.pk}&ids={b.pk}") for a, b in likely_pairs(people)]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "original": document,
         "document": document,
+        "likely": likely,
         "title": f"Review: {document}",
         "meetings": sorted(meetings, key=lambda m: m.date),
         "attendance": attendance,
@@ -332,7 +341,12 @@ def merge_councillors(keep: Councillor, other: Councillor) -> MergeResult:
     if other.honours and not keep.honours:
         keep.honours = other.honours
         keep.save(update_fields=["honours"])
+    # The merged record's URL, and those that already led to it, now lead to the kept one.
+    FormerSlug.objects.filter(councillor=other).update(councillor=keep)
+    old_slug = other.slug
     other.delete()
+    keep_old_url(keep, old_slug)
+    classify_members(keep.council_id)
     return result
 
 
@@ -353,25 +367,15 @@ def split_alias(alias: Alias, name: str = "") -> Councillor:
     """A new Councillor for a printed name wrongly merged into another, taking that alias and the
     votes, attendance and declarations printed under it."""
     old = alias.councillor
-    parts = name_parts(name or alias.printed)
-    display = (name or canonical_name(parts) or alias.printed)[:200]
-    new = create_with_unique_slug(
-        Councillor,
-        Councillor.objects.all(),
-        councillor_slug(display, parts.title),
-        council=old.council,
-        name=display,
-        title=parts.title[:30],
-        forenames=parts.forenames[:100],
-        surname=(parts.surname or display)[:100],
-        honours=parts.honours[:100],
-    )
+    new = new_councillor(old.council, alias.printed, name=name, alias=False)
     alias.councillor = new
     alias.save(update_fields=["councillor"])
     printed = alias.printed
     CouncillorVote.objects.filter(councillor=old, printed_name=printed).update(councillor=new)
     Attendance.objects.filter(councillor=old, printed_name=printed).update(councillor=new)
     Declaration.objects.filter(councillor=old, member=printed).update(councillor=new)
+    classify_members(old.council_id)
+    new.refresh_from_db(fields=["is_member"])
     return new
 
 

@@ -64,3 +64,25 @@ def test_lists_run_a_fixed_number_of_queries(client, sample_archive, django_asse
         client.get("/api/votes/")
     with django_assert_max_num_queries(4):
         client.get("/api/councillors/")
+
+
+def test_councillors_list_only_members_with_party_and_old_slugs_redirect(client, db):
+    from councilarchive.ingest.councillors import CouncillorIndex
+    from councilarchive.ingest.pipeline import default_council
+    from councilarchive.officers.admin_views import merge_councillors
+
+    index = CouncillorIndex(default_council())
+    hook, twin, officer = (index.resolve(n) for n in ("Mr A J Hook", "Mr X Hook", "Mr B Watts"))
+    Councillor.objects.filter(pk__in=[hook.pk, twin.pk]).update(
+        is_member=True, party="Liberal Democrat", division="Faversham"
+    )
+    names = {c["name"]: c for c in client.get("/api/councillors/").json()["results"]}
+    assert names["Mr A J Hook"]["party"] == "Liberal Democrat"
+    assert names["Mr A J Hook"]["electoral_division"] == "Faversham"
+    assert names["Mr A J Hook"]["member"] is True and names["Mr A J Hook"]["end_date"] is None
+    assert "Mr B Watts" not in names
+    assert client.get(f"/api/councillors/{officer.slug}/").json()["member"] is False
+    merge_councillors(hook, twin)
+    response = client.get(f"/api/councillors/{twin.slug}/")
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"/api/councillors/{hook.slug}/")

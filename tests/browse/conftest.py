@@ -58,6 +58,7 @@ def make_councillor(council, title, forenames, surname, *aliases):
         forenames=forenames,
         surname=surname,
         slug=slugify(f"{forenames} {surname}"),
+        is_member=True,
     )
     for printed in aliases:
         Alias.objects.create(councillor=councillor, printed=printed)

@@ -152,7 +152,9 @@ def test_officer_uploads_watches_corrects_and_merges(page, worker, live_server):
     page.wait_for_selector(f"text=into {keep}")
     assert not Councillor.objects.filter(pk=other.pk).exists()
     assert other_votes and keep.votes.count() >= other_votes
-    assert page.goto(f"/councillors/{other.slug}/").status == 404
+    # the merged-away record's URL now leads to the kept one (301, issue 14)
+    page.goto(f"/councillors/{other.slug}/")
+    assert page.url.endswith(f"/councillors/{keep.slug}/")
     assert keep.name in page.goto(f"/councillors/{keep.slug}/").text()
 
 

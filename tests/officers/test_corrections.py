@@ -135,7 +135,11 @@ def test_reparse_does_not_duplicate_an_edited_item(officer_client, votes_documen
     load(parse(pages), votes_document, pages)
     assert Item.objects.filter(document=votes_document).count() == before
     votes_document.refresh_from_db()
-    conflicts = [p for p in votes_document.problems if p.startswith("Kept an officer's correction")]
+    conflicts = [
+        p
+        for p in votes_document.problems
+        if isinstance(p, str) and p.startswith("Kept an officer's correction")
+    ]
     assert conflicts == [
         f"Kept an officer's correction: motion vote on item {vote.item}: count for “99” "
         f"(the papers say “{vote.count_for}”)."
