@@ -13,6 +13,7 @@ from __future__ import annotations
 from councilarchive.ingest.parse.agenda import is_agenda, parse_agenda
 from councilarchive.ingest.parse.minutes import find_boundaries, find_minutes_starts, parse_minutes
 from councilarchive.ingest.parse.model import Pack, PageText
+from councilarchive.ingest.parse.reports import find_reports
 from councilarchive.ingest.parse.text import lines_of, unglue
 
 __all__ = ["parse"]
@@ -43,11 +44,7 @@ def parse(pages: list[PageText]) -> Pack:
 
     reports = []
     try:
-        from councilarchive.ingest.parse.reports import find_reports
-
         reports = find_reports(lines, agenda)
-    except ImportError:  # pragma: no cover - parse/reports.py is written separately
-        pass
     except Exception as exc:  # noqa: BLE001
         problems.append(f"reports: {exc!r}")
 

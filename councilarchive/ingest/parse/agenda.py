@@ -6,13 +6,8 @@ import re
 
 from councilarchive.ingest.parse.dates import find_time, meeting_date_time
 from councilarchive.ingest.parse.model import Agenda, AgendaItem
+from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.text import Line, join, title_case
-
-try:
-    from councilarchive.ingest.parse.names import parse_attendee, split_names
-except ImportError:  # pragma: no cover - only until parse/names.py lands
-    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
-    from councilarchive.ingest.parse.text import fallback_split_names as split_names
 
 # "AGENDA" / "CABINET AGENDA" / "Summons to and Agenda for a Meeting on …" /
 # "A meeting of the Audit Committee will be held:" (Merton)

@@ -13,22 +13,10 @@ import re
 
 from councilarchive.ingest.parse.dates import MONTHS, meeting_header
 from councilarchive.ingest.parse.model import Attendee, Declaration, MinuteItem, Minutes, Resolution
+from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.resolutions import find_resolutions, split_parts
 from councilarchive.ingest.parse.text import Line, join
-
-try:  # written by another helper at the same time; the fallbacks keep this module usable alone
-    from councilarchive.ingest.parse.names import parse_attendee, split_names
-except ImportError:  # pragma: no cover - only until parse/names.py lands
-    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
-    from councilarchive.ingest.parse.text import fallback_split_names as split_names
-
-try:
-    from councilarchive.ingest.parse.votes import find_votes
-except ImportError:  # pragma: no cover - only until parse/votes.py lands
-
-    def find_votes(lines):
-        return []
-
+from councilarchive.ingest.parse.votes import find_votes
 
 HEADER_WINDOW = 6  # a set of minutes announces itself within the first lines of a page
 

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import re
 
+from councilarchive.ingest.parse.minutes import find_minutes_starts
 from councilarchive.ingest.parse.model import Agenda, AgendaItem, Report
 from councilarchive.ingest.parse.text import Line, join
-
-try:  # written by another helper; only used to keep minutes pages out of reports
-    from councilarchive.ingest.parse.minutes import find_minutes_starts
-except ImportError:  # pragma: no cover
-    find_minutes_starts = None
 
 # "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
 KENT_START = re.compile(r"^(?:By|From)\s*:\s*\S")
@@ -254,15 +250,6 @@ def _starts(lines: list[Line]) -> list[tuple[int, str]]:
     return out
 
 
-def _minutes_starts(lines: list[Line]) -> list[int]:
-    if find_minutes_starts is None:
-        return []
-    try:
-        return list(find_minutes_starts(lines))
-    except Exception:  # noqa: BLE001 - another module's failure must not lose the reports
-        return []
-
-
 def _words(text: str) -> set[str]:
     text = text.lower().replace("&", " and ").replace("’", "'").replace("'s", "")
     return {w for w in re.split(r"[^a-z0-9]+", text) if w and w not in STOPWORDS}
@@ -355,7 +342,7 @@ def find_reports(lines: list[Line], agenda: Agenda | None) -> list[Report]:
     if not lines:
         return []
     starts = _starts(lines)
-    minutes = _minutes_starts(lines)
+    minutes = find_minutes_starts(lines)
     if not starts and not minutes and agenda is None:
         return [_standalone(_trim(lines))]
     bounds = sorted({s for s, _ in starts} | set(minutes) | {len(lines)})
