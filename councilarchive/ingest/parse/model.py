@@ -26,6 +26,9 @@ class AgendaItem:
     pages: str | None = None  # pack page range as printed, normalised: "7-16" or "7"
     description: str = ""  # the "To receive ..." line(s) under the title
     page: int | None = None  # PDF page the item is listed on
+    # the PDF pages the printed range stands for (see agenda.link_pages); None when unknown
+    page_start: int | None = None
+    page_end: int | None = None
 
 
 @dataclass(frozen=True)
