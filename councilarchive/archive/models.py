@@ -230,7 +230,12 @@ class Document(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True, help_text="One-line reason when ingest failed.")
-    problems = models.JSONField(default=list, blank=True, help_text="Sections that did not parse.")
+    problems = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What to check: the parser's doubts and kept corrections, each "
+        "{kind, page, message, where}.",
+    )
     counts = models.JSONField(default=dict, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(

@@ -85,9 +85,9 @@ def expected_facts(exp: dict) -> dict[str, Counter]:
             for name in minutes.get(key, []):
                 facts[key][(m, norm(name))] += 1
         for item in minutes.get("items", []):
-            number = item["number"]
             if "title" in item:
-                facts["minute_items"][(m, number, norm(item["title"]))] += 1
+                facts["minute_items"][(m, item["number"], norm(item["title"]))] += 1
+            number = item["number"] or norm(item.get("title", ""))  # unnumbered: by title
             if "resolutions" in item:
                 for k in range(item["resolutions"]):
                     facts["resolutions"][(m, number, k)] += 1
@@ -125,8 +125,8 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
             for person in getattr(minutes, key):
                 facts[key][(m, norm(person.name))] += 1
         for item in minutes.items:
-            number = item.minute_number
-            facts["minute_items"][(m, number, norm(item.title))] += 1
+            facts["minute_items"][(m, item.minute_number, norm(item.title))] += 1
+            number = item.minute_number or norm(item.title)
             for k in range(len(item.resolutions)):
                 facts["resolutions"][(m, number, k)] += 1
             for v in item.votes:
@@ -186,11 +186,7 @@ def past_end(pack: Pack) -> int:
     """Records that point at a page the PDF doesn't have."""
     pages: list[int | None] = []
     if pack.agenda is not None:
-        for i in pack.agenda.items:
-            printed = [int(n) for n in re.findall(r"\d+", i.pages or "")]
-            pages += [i.page, i.page_start, i.page_end]
-            if i.page_start is None:  # what a loader linking the printed numbers would link
-                pages += printed
+        pages += [p for i in pack.agenda.items for p in (i.page, i.page_start, i.page_end)]
     for m in pack.minutes:
         pages += [m.page_start, m.page_end]
         for i in m.items:

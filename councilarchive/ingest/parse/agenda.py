@@ -9,9 +9,13 @@ from councilarchive.ingest.parse.model import Agenda, AgendaItem
 from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.text import Line, join, title_case
 
-# "AGENDA" / "CABINET AGENDA" / "Summons to and Agenda for a Meeting on …" /
-# "A meeting of the Audit Committee will be held:" (Merton)
-AGENDA_SIGNAL = re.compile(r"\bAGENDA\b|\bAgenda for\b|^A meeting of the .+ will be held", re.I)
+# "AGENDA" / "CABINET AGENDA" / "A G E N D A" / "Summons to and Agenda for a Meeting on …" /
+# "Agenda Item No" (a supplement's cover letter) / "A meeting of the Audit Committee will be
+# held:" (Merton). Never the word in prose: "an ambitious agenda to reshape", "Agenda Item 9,".
+AGENDA_SIGNAL = re.compile(
+    r"^(?:[A-Z][A-Z ]*\s)?AGENDA(?:\s[A-Z ]*)?$|^A G E N D A$|\bAgenda for\b|^Agenda Item No\.?$|"
+    r"^A meeting of the .+ will be held"
+)
 # "3. Minutes of the meeting held on 13 July 2017 …" / "4 Minutes of the Meeting …" / "5." alone
 ITEM = re.compile(r"^(?P<num>[1-9]\d?[a-z]?)\.?(?:\s+(?P<title>[A-Z‘'\"“].*))?$")
 # "(Pages 7 - 16)" / "(Pages 7 16)" / "(Pages\n145 - 158)" / "(Page 7)"; "•" is a stray bullet

@@ -137,7 +137,8 @@ class Pack:
     agenda: Agenda | None = None
     minutes: tuple[Minutes, ...] = ()
     reports: tuple[Report, ...] = ()
-    problems: tuple[str, ...] = field(default=())  # sections that failed to parse, one line each
+    # every doubt about the parse: {"kind", "page", "message", "where"} (see parse/check.py)
+    problems: tuple[dict, ...] = field(default=())
 
 
 def _iso(value):
