@@ -106,7 +106,8 @@ def _agenda(agenda: Agenda, pages: int) -> list[dict]:
                 )
             )
         previous = n or previous
-        if item.pages and item.page_start is None:
+        front_sheet_alone = agenda.page_end is not None and agenda.page_end >= pages
+        if item.pages and item.page_start is None and not front_sheet_alone:
             out.append(
                 problem(
                     "agenda_pages_outside",

@@ -32,10 +32,11 @@ MINUTES_ANCHOR = re.compile(
 DECISION_ANCHOR = re.compile(r"^Decision Recording Form\b")
 # "PRESENT:" opening a page with no MINUTES line above it (Merton)
 PRESENT_ANCHOR = re.compile(r"^PRESENT\b")
-# "PRESENT" / "PRESENT:" alone on its line, the names below (Manordeilo's community council)
-LONE_PRESENT = re.compile(r"^PRESENT:?$")
+# "PRESENT" / "PRESENT:" alone on its line, the names below (Manordeilo's community council);
+# "PRESENNOL" in the Welsh version of the same minutes
+LONE_PRESENT = re.compile(r"^(?:PRESENT|PRESENNOL):?$")
 # "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
-REPORT_START = re.compile(r"^(?:By|From):\s*\S")
+REPORT_START = re.compile(r"^(?:By|From):(?:\s*\S|\s*$)")
 REPORT_SUBJECT = re.compile(r"^Subject:")
 BLANK_PAGE = re.compile(r"^This page is intentionally (?:left )?blank", re.IGNORECASE)
 

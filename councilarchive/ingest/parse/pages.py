@@ -54,7 +54,8 @@ def link_pages(
         if span:
             target = printed_to_pdf.get(span[0]) if printed_to_pdf else span[0]
             last = printed_to_pdf.get(span[1], None) if printed_to_pdf else span[1]
-            if target is not None and _starts_item(target, item, found, first_lines):
+            own = agenda.page_end is not None and target is not None and target <= agenda.page_end
+            if target is not None and not own and _starts_item(target, item, found, first_lines):
                 start, end = target, last or (found[1] if found else target)
         if start is None and found:
             start, end = found

@@ -16,7 +16,8 @@ from councilarchive.ingest.parse.model import Agenda, AgendaItem, Report
 from councilarchive.ingest.parse.text import Line, join
 
 # "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
-KENT_START = re.compile(r"^(?:By|From)\s*:\s*\S")
+# (or "From:" alone, the name on the next line: today's template sets the labels in a column)
+KENT_START = re.compile(r"^(?:By|From)\s*:(?:\s*\S|\s*$)")
 KENT_SUBJECT = re.compile(r"^Subject\s*:")
 # "Committee Report" — Bristol's first line, "TITLE:   Workplace Parking Levy" below it
 BRISTOL_START = re.compile(r"^Committee Report$")
@@ -219,8 +220,26 @@ def _weca_report(lines: list[Line]) -> Report:
     )
 
 
+# "24/00093" — a Kent decision number
+DECISION_NO = re.compile(r"\b\d{2}/\d{5}\b")
+# "Subject Matter / Title of Decision" — a record of decision's subject label, its value below
+TITLE_LABEL = re.compile(r"^(?:Subject Matter\s*/\s*)?Title of (?:the )?Decision:?$", re.I)
+
+
 def _standalone(lines: list[Line]) -> Report:
     title = lines[0].text
+    label = next((k for k, x in enumerate(lines[:60]) if TITLE_LABEL.match(x.text)), None)
+    if label is not None and label + 1 < len(lines):
+        subject = lines[label + 1].text
+        return Report(
+            subject=subject,
+            decision_number=next(
+                (m.group() for x in lines[:15] for m in [DECISION_NO.search(x.text)] if m), ""
+            ),
+            body=join(lines[1:]),
+            page_start=lines[0].page,
+            page_end=lines[-1].page,
+        )
     early = join(lines[:120])
     m = ANNUAL_REPORT_OF.search(early)
     if m and re.match(r"^Annual Report\b", title, re.IGNORECASE) and m.group("body") not in title:
