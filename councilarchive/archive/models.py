@@ -470,6 +470,7 @@ class Vote(models.Model):
     class Kind(models.TextChoices):
         MOTION = "motion", "Motion"
         AMENDMENT = "amendment", "Amendment"
+        SUBSTANTIVE = "substantive motion", "Substantive motion"
         OTHER = "other", "Other"
 
     class Outcome(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Document.problems: plain strings become the parser's problem dicts (parse/check.py).
+"""Vote.kind gains "substantive motion"; Document.problems: plain strings become the parser's problem dicts (parse/check.py).
 
 An old line keeps its words as the message; "Kept an officer's correction: …" lines become
 `correction_kept`, lines naming a section that failed ("minutes (pages 2-6): …") become
@@ -52,6 +52,20 @@ class Migration(migrations.Migration):
                 default=list,
                 help_text="What to check: the parser's doubts and kept corrections, each "
                 "{kind, page, message, where}.",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="vote",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("motion", "Motion"),
+                    ("amendment", "Amendment"),
+                    ("substantive motion", "Substantive motion"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
             ),
         ),
         migrations.RunPython(forwards, backwards),

@@ -227,7 +227,9 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
             from_bottom[i] = from_bottom[i + 1] + 1
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
+    total: dict[str, int] = {}
     for i, line in enumerate(lines):
+        total[line.text] = total.get(line.text, 0) + 1
         if offsets[i] < 2:
             tops[line.text] = tops.get(line.text, 0) + 1
         if from_bottom[i] < 4 and len(line.text) > 40:
@@ -238,7 +240,8 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
         if offsets[i] < 2 and x.page != first_page:
             if x.text in header or tops[x.text] >= 3:
                 return True
-        if from_bottom[i] < 4 and bottoms.get(x.text, 0) >= 2:
+        # a footer is at the foot of every page it is on; a motion quoted three times is not
+        if from_bottom[i] < 4 and total[x.text] == bottoms.get(x.text, 0) >= 2:
             return True
         return multi_page and from_bottom[i] < 3 and x.text.isdigit()
 

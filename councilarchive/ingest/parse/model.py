@@ -72,7 +72,7 @@ class Resolution:
 
 @dataclass(frozen=True)
 class RecordedVote:
-    kind: str  # "motion" | "amendment" | "other"
+    kind: str  # "motion" | "amendment" | "substantive motion" | "other"
     question: str = ""  # what was voted on, as the minutes put it
     count_for: int | None = None
     count_against: int | None = None
