@@ -15,7 +15,7 @@ seed dumps), never from the parser's output. It names its file (`"file": "fixtur
 
 Every field is scored as sets of facts, precision / recall / F1 over all files: `named_votes`
 (a vote with names is one fact: counts, kind, outcome and every name, all exact), `tallies`
-(counts and outcome of a vote printed without names), `agenda_items` (number and title),
+(kind, counts and outcome of a vote printed without names), `agenda_items` (number and title),
 `agenda_pages` (number and printed range), `minute_items`, `resolutions` (how many per minute),
 `present`, `apologies`, `reports` (subjects). A file is **silent** when any of its facts is wrong
 or missing and the parser reported no problem for it. A record linked to a page past the PDF's
@@ -105,7 +105,7 @@ def expected_facts(exp: dict) -> dict[str, Counter]:
                         )
                     ] += 1
                 else:
-                    facts["tallies"][(number, v["outcome"], tuple(v["counts"]))] += 1
+                    facts["tallies"][(number, v["kind"], v["outcome"], tuple(v["counts"]))] += 1
     for subject in exp.get("reports", []):
         facts["reports"][norm(subject)] += 1
     return facts
@@ -144,7 +144,7 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
                         )
                     ] += 1
                 else:
-                    facts["tallies"][(number, v.outcome, counts)] += 1
+                    facts["tallies"][(number, v.kind, v.outcome, counts)] += 1
     for report in pack.reports:
         facts["reports"][norm(report.subject)] += 1
     # a field the expectation leaves out is not scored; minutes sets past those checked neither
@@ -156,8 +156,11 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
         scored |= {"agenda_items"} | (
             {"agenda_pages"} if any("pages" in i for i in exp["agenda"] or []) else set()
         )
-    if "minutes" in exp:
-        scored |= {"minute_items", "named_votes", "tallies"}
+    expected_items = [i for m in exp.get("minutes", []) for i in m.get("items", [])]
+    if "minutes" in exp and (not expected_items or any("title" in i for i in expected_items)):
+        scored.add("minute_items")
+    if "minutes" in exp and (not expected_items or any("votes" in i for i in expected_items)):
+        scored |= {"named_votes", "tallies"}
     if "reports" in exp:
         scored.add("reports")
     return {f: (c if f in scored else Counter()) for f, c in facts.items()}
@@ -172,6 +175,7 @@ class FileScore:
     problems: int = 0
     past_end: int = 0
     wrong: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # the kinds of problem reported
 
     @property
     def exact(self) -> bool:
@@ -199,6 +203,7 @@ def past_end(pack: Pack) -> int:
 def score(name: str, pack: Pack, exp: dict) -> FileScore:
     want, got = expected_facts(exp), parsed_facts(pack, exp)
     out = FileScore(name=name, problems=len(pack.problems), past_end=past_end(pack))
+    out.kinds = sorted({p["kind"] for p in pack.problems})
     for f in FIELDS:
         tp = sum((want[f] & got[f]).values())
         out.tp[f], out.fp[f], out.fn[f] = tp, sum(got[f].values()) - tp, sum(want[f].values()) - tp

@@ -282,3 +282,25 @@ def test_corrected_attendance_is_kept(votes_document):
 def test_a_reparse_without_corrections_lists_no_conflicts(votes_document):
     reparse(votes_document)
     assert not [p for p in kept_messages(votes_document) if "officer" in p]
+
+
+def test_review_page_opens_with_the_problems_each_linked_to_its_page(
+    officer_client, votes_document
+):
+    # pack 000: the votes name "Miss S Carey", PRESENT prints "Miss S J Carev" (the text layer)
+    problems = votes_document.problems
+    assert [p["kind"] for p in problems] == ["voter_not_present"] * 3
+    html = officer_client.get(f"/admin/archive/document/{votes_document.pk}/review/").content
+    html = html.decode()
+    summary = html[html.index('id="problems"') : html.index("<h2>Meetings</h2>")]
+    assert "Needs attention: 3 problems" in summary
+    page = problems[0]["page"]
+    assert f'<a href="#page-{page}">page {page}</a>, minute 23, first vote' in summary
+    row = html[html.index(f'<tr id="page-{page}">') :]
+    assert "voter_not_present" in row[: row.index("</tr>")]
+
+
+def test_document_list_counts_the_problems_needing_attention(officer_client, votes_document):
+    html = officer_client.get("/admin/archive/document/").content.decode()
+    review = f"/admin/archive/document/{votes_document.pk}/review/"
+    assert f'<a href="{review}">3 problems</a>' in html

@@ -16,6 +16,8 @@ least one of these. Kinds:
   `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing`
 * `resolution_unfinished` — ends in a colon, a comma or a word that carries a sentence on
 * `report_without_subject`, `report_subject_guessed` (no "Subject:" header: the first line taken)
+* `agenda_title_unsure` — short text under an item that is not a description (a title the
+  layout split: two columns read across)
 * `agenda_without_items`, `agenda_number_skip`, `agenda_pages_outside` (a printed page range
   that cannot be linked to a page of this PDF)
 * `section_unreadable` — a section the parser failed on (the rest of the pack is kept)
@@ -34,8 +36,10 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "cllr", "councillor", 
 HONOURS = re.compile(r",?\s*\b(?:MBE|CBE|OBE|TD|KBE|DBE|QC|KC|JP)\b\.?")
 # "be noted:" / "the Cabinet Member for" — a resolution cut off mid-sentence
 UNFINISHED = re.compile(
-    r"(?:[:;,–-]|\b(?:and|or|of|the|to|that|for|with|by|in|on|a|an|be|from|as|is|are))$", re.I
+    r"(?:[:,–-]|\b(?:and|or|of|the|to|that|for|with|by|in|on|a|an|be|from|as|is|are))$", re.I
 )
+# "To receive …" / "This report …" / "Proposed by …" — an item's description, not its title
+DESCRIPTION = re.compile(r"^(?:To |This |Proposed by |- To follow)")
 # "(Item 4)" / "(Agenda item 4)" — printed under a minute's heading
 ITEM_REF = re.compile(r"^\((?:Agenda\s+)?Item\s+\d+[a-z]?\)$", re.IGNORECASE)
 # "9. PLANNING" / "3. DECLARATIONS OF INTEREST" — an upper-case numbered title
@@ -106,6 +110,18 @@ def _agenda(agenda: Agenda, pages: int) -> list[dict]:
                 )
             )
         previous = n or previous
+        words = item.description.split()
+        if words and len(words) <= 12 and not DESCRIPTION.match(item.description):
+            if not item.description.rstrip().endswith((".", ")", "”", '"')):
+                out.append(
+                    problem(
+                        "agenda_title_unsure",
+                        item.page,
+                        f"Agenda item {item.number} “{item.title[:60]}” is followed by "
+                        f"“{item.description[:60]}”, which may be the rest of its title.",
+                        where,
+                    )
+                )
         front_sheet_alone = agenda.page_end is not None and agenda.page_end >= pages
         if item.pages and item.page_start is None and not front_sheet_alone:
             out.append(
@@ -233,14 +249,15 @@ def _unused_headings(minutes: Minutes, lines: list[Line], label: str) -> list[di
         heading = None
         if ITEM_REF.match(line.text) and k:
             heading = section[k - 1].text
-            if _norm(heading) in titles or re.match(r"^\d{1,3}\.?$", heading):
+            bare = re.sub(r"^\d{1,3}\.?\s*", "", heading)  # "17. Minutes of …": its title
+            if not bare or _norm(bare) in titles:
                 heading = None
         else:
             m = UPPER_HEADING.match(line.text)
             if m and m.group("num") not in numbers and len(m.group("title").split()) >= 1:
                 if any(c.isalpha() for c in m.group("title")) and len(m.group("title")) > 3:
                     heading = line.text
-        if heading and _norm(heading) not in titles:
+        if heading and _norm(re.sub(r"^\d{1,3}\.?\s*", "", heading)) not in titles:
             out.append(
                 problem(
                     "heading_unused",
