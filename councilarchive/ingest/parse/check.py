@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from councilarchive.ingest.parse.dates import MONTHS
 from councilarchive.ingest.parse.model import Agenda, Minutes, Pack, RecordedVote
 from councilarchive.ingest.parse.text import Line
 
@@ -40,6 +41,10 @@ UNFINISHED = re.compile(
 )
 # "To receive …" / "This report …" / "Proposed by …" — an item's description, not its title
 DESCRIPTION = re.compile(r"^(?:To |This |Proposed by |- To follow)")
+# "…by either April 2027 or April 2028; and" — one part of a list, the next part follows
+LIST_JOIN = re.compile(r";\s*(?:and|or)$")
+# "24 SEPTEMBER 2009" — a date under a header, not minute 24
+DATE_HEADING = re.compile(r"^\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 # "(Item 4)" / "(Agenda item 4)" — printed under a minute's heading
 ITEM_REF = re.compile(r"^\((?:Agenda\s+)?Item\s+\d+[a-z]?\)$", re.IGNORECASE)
 # "9. PLANNING" / "3. DECLARATIONS OF INTEREST" — an upper-case numbered title
@@ -193,7 +198,7 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
             out += _vote(vote, present, f"{where}, {nth} vote")
         for k, resolution in enumerate(item.resolutions):
             text = resolution.text.rstrip()
-            if UNFINISHED.search(text):
+            if UNFINISHED.search(text) and not LIST_JOIN.search(text):
                 out.append(
                     problem(
                         "resolution_unfinished",
@@ -254,6 +259,8 @@ def _unused_headings(minutes: Minutes, lines: list[Line], label: str) -> list[di
                 heading = None
         else:
             m = UPPER_HEADING.match(line.text)
+            if DATE_HEADING.match(line.text):
+                m = None
             if m and m.group("num") not in numbers and len(m.group("title").split()) >= 1:
                 if any(c.isalpha() for c in m.group("title")) and len(m.group("title")) > 3:
                     heading = line.text
