@@ -13,7 +13,7 @@ from councilarchive.ingest.parse.text import Line, join, title_case
 # "Agenda Item No" (a supplement's cover letter) / "A meeting of the Audit Committee will be
 # held:" (Merton). Never the word in prose: "an ambitious agenda to reshape", "Agenda Item 9,".
 AGENDA_SIGNAL = re.compile(
-    r"^(?:[A-Z][A-Z ]*\s)?AGENDA(?:\s[A-Z ]*)?$|^A G E N D A$|\bAgenda for\b|^Agenda Item No\.?$|"
+    r"^(?=[A-Z ]+$).*\bAGENDA\b|^A G E N D A$|\bAgenda for\b|^Agenda Item No\.?$|"
     r"^A meeting of the .+ will be held"
 )
 # "3. Minutes of the meeting held on 13 July 2017 …" / "4 Minutes of the Meeting …" / "5." alone
