@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve worker test lint format bench bench-ingest bench-search bench-pages bench-load stop-db clean fuzz
+.PHONY: install run serve worker test lint format eval-parse bench bench-ingest bench-search bench-pages bench-load stop-db clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The parser scored against hand-checked expectations (tests/ingest/expected/): one line per file,
+# precision/recall/F1 per field, silent files. EVAL_FLAGS=-v lists every wrong fact.
+eval-parse: install
+	$(PY) bench/eval_parse.py $(EVAL_FLAGS)
 
 bench: bench-ingest bench-search bench-pages
 

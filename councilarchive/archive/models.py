@@ -204,7 +204,12 @@ class Document(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True, help_text="One-line reason when ingest failed.")
-    problems = models.JSONField(default=list, blank=True, help_text="Sections that did not parse.")
+    problems = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What to check: the parser's doubts and kept corrections, each "
+        "{kind, page, message, where}.",
+    )
     counts = models.JSONField(default=dict, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
@@ -517,6 +522,7 @@ class Vote(models.Model):
     class Kind(models.TextChoices):
         MOTION = "motion", "Motion"
         AMENDMENT = "amendment", "Amendment"
+        SUBSTANTIVE = "substantive motion", "Substantive motion"
         OTHER = "other", "Other"
 
     class Outcome(models.TextChoices):

@@ -24,6 +24,7 @@ from councilarchive.archive.models import (
     Resolution,
     Vote,
 )
+from councilarchive.ingest.parse.check import problem
 
 MINUTE_POSITION = 1000  # minute items come after the agenda's items in a meeting's order
 
@@ -40,7 +41,7 @@ def _short(value, limit: int = 80) -> str:
 class Corrections:
     def __init__(self, document: Document):
         self.document = document
-        self.conflicts: list[str] = []
+        self.conflicts: list[dict] = []
         self.claimed: set[tuple[str, int]] = set()
         mine = (
             Q(items__document=document)
@@ -70,10 +71,13 @@ class Corrections:
         }
 
     def note(self, record: str, field: str, parsed, kept) -> None:
-        """One line for the document's problems: the officer's value stays."""
-        line = (
+        """One of the document's problems: the officer's value stays."""
+        line = problem(
+            "correction_kept",
+            None,
             f"Kept an officer's correction: {record}: {field} {_short(kept)} "
-            f"(the papers say {_short(parsed)})."
+            f"(the papers say {_short(parsed)}).",
+            record,
         )
         if line not in self.conflicts:
             self.conflicts.append(line)

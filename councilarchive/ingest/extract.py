@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.layout import LAParams, LTFigure, LTLayoutContainer, LTTextContainer
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -60,6 +60,7 @@ from councilarchive.ingest.parse.model import PageText
 # CONSIDERED", a decision's "2." below its text) and splits table columns; line_margin=0.3 gains
 # nothing. So: the defaults. Parallel chunks (below) are where the speed comes from.
 LAPARAMS = LAParams()
+FIGURE_LAPARAMS = LAParams(all_texts=True)
 PDF_MAGIC = b"%PDF-"
 PARALLEL_MIN_PAGES = 20  # below this, starting worker processes costs more than it saves
 CHUNKS_PER_WORKER = 4  # several chunks per worker: balances uneven pages, more progress calls
@@ -154,7 +155,19 @@ def page_count(path: str | Path) -> int:
 
 
 def _page_text(layout) -> str:
-    return "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+    """The page's text boxes. A page whose only content is a figure (Word's "Save as PDF" puts a
+    whole page in one Form XObject: the Manordeilo minutes) gets that figure's characters laid
+    out as text too, as LAParams(all_texts=True) would, but only there: all_texts on every page
+    costs 17% (see LAPARAMS)."""
+    text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+    if text.strip():
+        return text
+    parts = []
+    for el in layout:
+        if isinstance(el, LTFigure):
+            LTLayoutContainer.analyze(el, FIGURE_LAPARAMS)
+            parts += [box.get_text() for box in el if isinstance(box, LTTextContainer)]
+    return "".join(parts) or text
 
 
 def _vm_size() -> int:

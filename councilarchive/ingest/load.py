@@ -16,7 +16,6 @@ other meetings (related.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -46,6 +45,7 @@ from councilarchive.ingest.committees import (
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex, MeetingNames, classify_members
 from councilarchive.ingest.parse import model as parsed
+from councilarchive.ingest.parse.check import problem
 from councilarchive.ingest.related import link_related
 
 
@@ -77,7 +77,7 @@ class _Loader:
         self.council = document.council
         self.committee = committee
         self.kept = kept
-        self.hints: list[str] = []
+        self.hints: list[dict] = []
         self.date_hint = document.meeting_date_hint
         own = pack.agenda.body if pack.agenda is not None else ""
         if not own and pack.minutes:
@@ -113,8 +113,13 @@ class _Loader:
                 date = self.date_hint
             elif date != self.date_hint:
                 self.hints.append(
-                    f"The meeting date given at upload ({self.date_hint:%-d %B %Y}) differs "
-                    f"from the papers' ({date:%-d %B %Y}); the papers' date is used."
+                    problem(
+                        "upload_date_differs",
+                        None,
+                        f"The meeting date given at upload ({self.date_hint:%-d %B %Y}) differs "
+                        f"from the papers' ({date:%-d %B %Y}); the papers' date is used.",
+                        "meeting",
+                    )
                 )
         if date is None:
             return None
@@ -185,7 +190,6 @@ class _Loader:
         if meeting is None:
             return None, items
         for position, a in enumerate(agenda.items):
-            start, end = _page_range(a.pages)
             title = a.title[:1000] or f"Item {a.number}"
             item = self.kept.item(meeting, minute=False, number=a.number, title=title)
             if item is not None:
@@ -199,8 +203,10 @@ class _Loader:
                     title=title,
                     text=a.description,
                     pack_pages=(a.pages or "")[:30],
-                    page_start=start or a.page,
-                    page_end=end or a.page,
+                    # the PDF pages the printed range stands for (parse/pages.py), never past
+                    # the last page; the page the item is listed on when they are not known
+                    page_start=a.page_start or a.page,
+                    page_end=a.page_end or a.page,
                 )
             items[a.number] = item
             self.counts["items"] += 1
@@ -433,16 +439,6 @@ class _Loader:
 
 
 SEATED_NOW = (Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
-
-PAGES = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")  # "7-16" or "7"
-
-
-def _page_range(pages: str | None) -> tuple[int | None, int | None]:
-    match = PAGES.match(pages or "")
-    if not match:
-        return None, None
-    start = int(match.group(1))
-    return start, int(match.group(2) or start)
 
 
 def _remove_records_of(document: Document) -> None:

@@ -93,7 +93,16 @@ DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint", "publish
 
 @admin.register(models.Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["name", "committee", "status_column", "took", "found", "uploaded_by", "created"]
+    list_display = [
+        "name",
+        "committee",
+        "status_column",
+        "took",
+        "found",
+        "attention",
+        "uploaded_by",
+        "created",
+    ]
     list_filter = ["status", "published", "kind", "committee"]
     search_fields = ["title", "original_name", "sha256"]
     list_select_related = ["committee", "uploaded_by"]
@@ -149,6 +158,16 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description="Found")
     def found(self, obj):
         return counts_label(obj)
+
+    @admin.display(description="Needs attention")
+    def attention(self, obj):
+        """The number of problems the parser's self-check reported, linking to the review page
+        that lists them; blank when there are none (the document can be published unread)."""
+        if not obj.problems:
+            return ""
+        n = len(obj.problems)
+        url = reverse("admin:archive_document_review", args=[obj.pk])
+        return format_html('<a href="{}">{} problem{}</a>', url, n, "" if n == 1 else "s")
 
     @admin.display(description="Uploaded", ordering="created_at")
     def created(self, obj):

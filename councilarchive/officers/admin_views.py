@@ -236,10 +236,19 @@ def review_view(model_admin, request, object_id):
         put(declaration.page, "declaration", declaration)
     meetings = {item.meeting for item in items}
     attendance = document.attendance.select_related("councillor", "meeting__committee")
+    # the self-check's problems (dicts, parse/check.py), each shown beside its page's text too
+    problems = [p for p in document.problems if isinstance(p, dict)]
+    for p in problems:
+        by_page.setdefault(p.get("page") or 0, [])
     rows = [
-        {"number": n, "page": pages.get(n), "records": by_page.get(n, [])}
+        {
+            "number": n,
+            "page": pages.get(n),
+            "records": by_page.get(n, []),
+            "problems": [p for p in problems if (p.get("page") or 0) == n],
+        }
         for n in sorted(set(by_page) | set(pages))
-        if by_page.get(n)
+        if n in by_page
     ]
     people = {a.councillor_id for a in attendance}
     people |= {cv.councillor_id for vote in votes for cv in vote.councillor_votes.all()}
@@ -255,6 +264,7 @@ def review_view(model_admin, request, object_id):
         "meetings": sorted(meetings, key=lambda m: m.date),
         "attendance": attendance,
         "rows": rows,
+        "problems": problems,
     }
     return TemplateResponse(request, "admin/archive/document/review.html", context)
 

@@ -107,7 +107,8 @@ def test_standalone_report_has_no_agenda_or_minutes():
     pack = kent_pack("002")
     assert pack.agenda is None
     assert pack.minutes == ()
-    assert pack.problems == ()
+    # no "Subject:" line: the subject is the first line, which the self-check says
+    assert [(p["kind"], p["page"]) for p in pack.problems] == [("report_subject_guessed", 1)]
 
 
 def test_pages_without_dash_normalised():

@@ -198,4 +198,13 @@ def test_a_failing_section_is_recorded_and_the_rest_kept(monkeypatch):
     pack = parse_module.parse(dump_pages("001"))
     assert pack.agenda.body == "Cabinet"
     assert pack.minutes == ()
-    assert pack.problems == ("minutes (pages 2-6): ValueError('unreadable minutes')",)
+    unreadable = [p for p in pack.problems if p["kind"] == "section_unreadable"]
+    assert unreadable == [
+        {
+            "kind": "section_unreadable",
+            "page": 2,
+            "message": "The minutes on pages 2-6 could not be read (ValueError); "
+            "the rest of the pack was kept.",
+            "where": "minutes",
+        }
+    ]

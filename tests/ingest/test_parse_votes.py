@@ -189,7 +189,7 @@ def test_amendment_then_substantive_motion_with_glued_and_split_names():
     assert amendment.names_for == ("Mr A Allen", "Mr B Brown", "Mrs C Cole")
     assert amendment.names_against == ("Mr D Dance", "Mrs E Evans")
     assert not amendment.count_mismatch
-    assert (motion.kind, motion.outcome, motion.page) == ("motion", "carried", 5)
+    assert (motion.kind, motion.outcome, motion.page) == ("substantive motion", "carried", 5)
     assert motion.names_for[-1] == "Mr P B Carter, CBE"
     assert (motion.count_for, motion.count_against, motion.count_abstain) == (4, 1, 1)
     assert motion.question.startswith("(6) The substantive motion was put to the vote")

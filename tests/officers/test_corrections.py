@@ -135,15 +135,16 @@ def test_reparse_does_not_duplicate_an_edited_item(officer_client, votes_documen
     load(parse(pages), votes_document, pages)
     assert Item.objects.filter(document=votes_document).count() == before
     votes_document.refresh_from_db()
-    conflicts = [
-        p
-        for p in votes_document.problems
-        if isinstance(p, str) and p.startswith("Kept an officer's correction")
-    ]
+    conflicts = kept_messages(votes_document)
     assert conflicts == [
         f"Kept an officer's correction: motion vote on item {vote.item}: count for “99” "
         f"(the papers say “{vote.count_for}”)."
     ], votes_document.problems
+
+
+def kept_messages(document) -> list[str]:
+    """The document's "Kept an officer's correction: …" problems, as their messages."""
+    return [p["message"] for p in document.problems if p["kind"] == "correction_kept"]
 
 
 def reparse(document):
@@ -188,7 +189,7 @@ def test_a_corrected_meeting_date_survives_a_reparse_without_a_second_meeting(
     assert (
         "Kept an officer's correction: meeting County Council, 14 July 2017: date “14 July 2017” "
         "(the papers say “13 July 2017”)."
-    ) in votes_document.problems
+    ) in kept_messages(votes_document)
 
 
 def test_a_corrected_committee_survives_a_reparse(officer_client, votes_document):
@@ -206,7 +207,7 @@ def test_a_corrected_committee_survives_a_reparse(officer_client, votes_document
     assert kept.items.filter(minute_number="26", title="Member Remuneration Panel").exists()
     assert any(
         "committee “Full Council (special)” (the papers say “County Council”)" in p
-        for p in votes_document.problems
+        for p in kept_messages(votes_document)
     )
 
 
@@ -231,7 +232,7 @@ def test_a_corrected_vote_option_is_kept_and_the_papers_disagreement_is_listed(
     assert (
         f"Kept an officer's correction: motion vote on item {vote.item}: "
         f"{row.councillor}'s vote “against” (the papers say “for”)."
-    ) in votes_document.problems
+    ) in kept_messages(votes_document)
 
 
 def test_corrected_report_fields_are_kept_and_the_report_is_not_duplicated(votes_document):
@@ -255,10 +256,10 @@ def test_corrected_report_fields_are_kept_and_the_report_is_not_duplicated(votes
     assert (
         "Kept an officer's correction: report “Autumn Budget Statement”: to "
         f"“County Council, 19 October 2017” (the papers say “{original_to}”)."
-    ) in votes_document.problems
+    ) in kept_messages(votes_document)
     assert any(
         "report “Autumn Budget Statement”: summary “Corrected by the officer.”" in p
-        for p in votes_document.problems
+        for p in kept_messages(votes_document)
     )
 
 
@@ -275,9 +276,31 @@ def test_corrected_attendance_is_kept(votes_document):
     assert (
         f"Kept an officer's correction: attendance of {row.councillor} at {meeting}: role "
         "“apologies” (the papers say “present”)."
-    ) in votes_document.problems
+    ) in kept_messages(votes_document)
 
 
 def test_a_reparse_without_corrections_lists_no_conflicts(votes_document):
     reparse(votes_document)
-    assert not [p for p in votes_document.problems if "officer" in p]
+    assert not [p for p in kept_messages(votes_document) if "officer" in p]
+
+
+def test_review_page_opens_with_the_problems_each_linked_to_its_page(
+    officer_client, votes_document
+):
+    # pack 000: the votes name "Miss S Carey", PRESENT prints "Miss S J Carev" (the text layer)
+    problems = votes_document.problems
+    assert [p["kind"] for p in problems] == ["voter_not_present"] * 3
+    html = officer_client.get(f"/admin/archive/document/{votes_document.pk}/review/").content
+    html = html.decode()
+    summary = html[html.index('id="problems"') : html.index("<h2>Meetings</h2>")]
+    assert "Needs attention: 3 problems" in summary
+    page = problems[0]["page"]
+    assert f'<a href="#page-{page}">page {page}</a>, minute 23, first vote' in summary
+    row = html[html.index(f'<tr id="page-{page}">') :]
+    assert "voter_not_present" in row[: row.index("</tr>")]
+
+
+def test_document_list_counts_the_problems_needing_attention(officer_client, votes_document):
+    html = officer_client.get("/admin/archive/document/").content.decode()
+    review = f"/admin/archive/document/{votes_document.pk}/review/"
+    assert f'<a href="{review}">3 problems</a>' in html

@@ -6,19 +6,21 @@ import re
 
 from councilarchive.ingest.parse.dates import find_time, meeting_date_time
 from councilarchive.ingest.parse.model import Agenda, AgendaItem
+from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.text import Line, join, title_case
 
-try:
-    from councilarchive.ingest.parse.names import parse_attendee, split_names
-except ImportError:  # pragma: no cover - only until parse/names.py lands
-    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
-    from councilarchive.ingest.parse.text import fallback_split_names as split_names
-
-# "AGENDA" / "CABINET AGENDA" / "Summons to and Agenda for a Meeting on …" /
-# "A meeting of the Audit Committee will be held:" (Merton)
-AGENDA_SIGNAL = re.compile(r"\bAGENDA\b|\bAgenda for\b|^A meeting of the .+ will be held", re.I)
+# "AGENDA" / "CABINET AGENDA" / "A G E N D A" / "Summons to and Agenda for a Meeting on …" /
+# "Agenda Item No" (a supplement's cover letter) / "A meeting of the Audit Committee will be
+# held:" (Merton). Never the word in prose: "an ambitious agenda to reshape", "Agenda Item 9,".
+AGENDA_SIGNAL = re.compile(
+    r"^(?=[A-Z ]+$).*\bAGENDA\b|^A G E N D A$|\bAgenda for\b|^Agenda Item No\.?$|"
+    r"^A meeting of the .+ will be held"
+)
 # "3. Minutes of the meeting held on 13 July 2017 …" / "4 Minutes of the Meeting …" / "5." alone
-ITEM = re.compile(r"^(?P<num>[1-9]\d?[a-z]?)\.?(?:\s+(?P<title>[A-Z‘'\"“].*))?$")
+# "5. 24/00108 - Revenue and Capital Budget Monitoring" — a decision number opens the title
+ITEM = re.compile(
+    r"^(?P<num>[1-9]\d?[a-z]?)\.?(?:\s+(?P<title>(?:[A-Z‘'\"“]|\d{2}/\d{4,5}\b).*))?$"
+)
 # "(Pages 7 - 16)" / "(Pages 7 16)" / "(Pages\n145 - 158)" / "(Page 7)"; "•" is a stray bullet
 PAGES = re.compile(r"•?\s*\(Pages?\s*(?P<first>\d+)(?:\s*[-–]?\s*(?P<last>\d+))?\s*\)")
 # "(Pages" left open at the end of a line, its numbers on the next
@@ -38,13 +40,17 @@ VENUE_STOP = re.compile(
 # The end of the item list: the officer's sign-off, the exempt section, the dispatch notes
 ITEMS_END = re.compile(
     r"^(?:EXEMPT ITEMS|Head of Democratic Services|Please note that any background|"
-    r"It is anticipated that)",
+    r"It is anticipated that|Yours sincerely)",
 )
 # "John Lynch," above "Head of Democratic Services": the officer's name ends the items too
 SIGN_OFF = re.compile(r"^Head of Democratic Services")
 # "To receive …" / "This report sets out …" — an item's description, not its title
 DESCRIPTION = re.compile(r"^(?:To |This |Proposed by )")
 WRAPPED = 80  # a title line at least this long was wrapped by the layout
+# "Agenda Item No" — a supplement's cover letter, the items it encloses listed below
+COVER_ITEMS = re.compile(r"^Agenda Item No\.?$")
+# the title under a bare "5.": "Internal audit progress report" / "24/00108 - Revenue and …"
+BARE_TITLE = re.compile(r"^(?:[A-Z‘'\"“]|\d{2}/\d{4,5}\b)")
 MEMBERSHIP = re.compile(r"^Membership:?$")
 MEMBERSHIP_END = re.compile(r"^(?:Webcasting|Please|A meeting|UNRESTRICTED|AGENDA)", re.I)
 COUNCILLORS_LABEL = re.compile(r"^(?:Councillors|Other Members|Members):$")
@@ -116,7 +122,14 @@ def _items(lines: list[Line]) -> list[AgendaItem]:
     heads: list[int] = []
     expected = 1
     end = len(lines)
+    cover = next((i for i, x in enumerate(lines) if COVER_ITEMS.match(x.text)), None)
+    if cover is not None:  # a supplement's cover letter lists the items it brings, from any number
+        first = next((ITEM.match(x.text) for x in lines[cover + 1 : cover + 3]), None)
+        if first:
+            expected = int(re.match(r"\d+", first.group("num")).group())
     for i, line in enumerate(lines):
+        if cover is not None and i <= cover:
+            continue
         if ITEMS_END.match(line.text) or (
             heads and i + 1 < len(lines) and SIGN_OFF.match(lines[i + 1].text)
         ):
@@ -127,17 +140,55 @@ def _items(lines: list[Line]) -> list[AgendaItem]:
         m = ITEM.match(line.text)
         if not m or int(re.match(r"\d+", m.group("num")).group()) != expected:
             continue
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         if m.group("title") is None and not (
-            i + 1 < len(lines) and lines[i + 1].text[:1].isupper()
+            BARE_TITLE.match(nxt) or nxt.rstrip(".") == str(expected + 1)
         ):
             continue
         heads.append(i)
         expected += 1
     out = []
-    for n, start in enumerate(heads):
+    n = 0
+    while n < len(heads):
+        # "7." / "8." / "9." printed in a column, their titles after them in order (pdfminer
+        # reads the number column first): each title runs to its "(Pages …)"
+        run = 1
+        while n + run < len(heads) and heads[n + run] == heads[n] + run and _bare(lines[heads[n]]):
+            run += 1
+        stop = heads[n + run] if n + run < len(heads) else end
+        if run > 1 and _bare(lines[heads[n + run - 1]]):
+            block = lines[heads[n + run - 1] + 1 : stop]
+            titles = _split_titles(block, run)
+            if titles is not None:
+                for k, chunk in enumerate(titles):
+                    number = ITEM.match(lines[heads[n + k]].text).group("num")
+                    first = Line(chunk[0].page, f"{number}. {chunk[0].text}")
+                    out.append(_item([first, *chunk[1:]]))
+                n += run
+                continue
         stop = heads[n + 1] if n + 1 < len(heads) else end
-        out.append(_item(lines[start:stop]))
+        out.append(_item(lines[heads[n] : stop]))
+        n += 1
     return out
+
+
+def _bare(line: Line) -> bool:
+    m = ITEM.match(line.text)
+    return bool(m) and m.group("title") is None
+
+
+def _split_titles(block: list[Line], count: int) -> list[list[Line]] | None:
+    """`count` titles from the lines after a column of bare numbers, each ending at its printed
+    page range; None when the lines do not split that way."""
+    chunks: list[list[Line]] = [[]]
+    for line in block:
+        if DESCRIPTION.match(line.text) and not chunks[-1]:
+            return None
+        chunks[-1].append(line)
+        if PAGES.search(line.text) and len(chunks) < count:
+            chunks.append([])
+    chunks = [c for c in chunks if c]
+    return chunks if len(chunks) == count else None
 
 
 def _item(lines: list[Line]) -> AgendaItem:
@@ -156,8 +207,21 @@ def _item(lines: list[Line]) -> AgendaItem:
     title = first or ""
     k = 0
     wrapped = len(lines[0].text) >= WRAPPED and not title.rstrip().endswith(")")
+    # a wrapped title ends where its printed page range does: "6. Draft Revenue Budget …" /
+    # "and Treasury Management Strategy (Pages 85 - 276)"
+    closes = next(
+        (j for j, x in enumerate(rest[:2]) if PAGES.search(x.text) or PAGES_OPEN.search(x.text)),
+        None,
+    )
     if PAGES_OPEN.search(title):
         k = 1  # "(Pages" / "145 - 158)": the numbers line belongs to the title
+    elif (
+        not PAGES.search(title)
+        and closes is not None
+        and not any(DESCRIPTION.match(x.text) for x in rest[: closes + 1])
+    ):
+        title = " ".join([title, *(x.text for x in rest[: closes + 1])])
+        k = closes + 1 + bool(PAGES_OPEN.search(rest[closes].text))
     elif wrapped and rest and not DESCRIPTION.match(rest[0].text) and not PAGES.match(rest[0].text):
         title, k = f"{title} {rest[0].text}", 1
     title = " ".join(PAGES_OPEN.sub("", PAGES.sub("", title)).split()).strip()

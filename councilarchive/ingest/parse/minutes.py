@@ -13,22 +13,10 @@ import re
 
 from councilarchive.ingest.parse.dates import MONTHS, meeting_header
 from councilarchive.ingest.parse.model import Attendee, Declaration, MinuteItem, Minutes, Resolution
+from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.resolutions import find_resolutions, split_parts
 from councilarchive.ingest.parse.text import Line, join
-
-try:  # written by another helper at the same time; the fallbacks keep this module usable alone
-    from councilarchive.ingest.parse.names import parse_attendee, split_names
-except ImportError:  # pragma: no cover - only until parse/names.py lands
-    from councilarchive.ingest.parse.text import fallback_parse_attendee as parse_attendee
-    from councilarchive.ingest.parse.text import fallback_split_names as split_names
-
-try:
-    from councilarchive.ingest.parse.votes import find_votes
-except ImportError:  # pragma: no cover - only until parse/votes.py lands
-
-    def find_votes(lines):
-        return []
-
+from councilarchive.ingest.parse.votes import find_votes
 
 HEADER_WINDOW = 6  # a set of minutes announces itself within the first lines of a page
 
@@ -44,8 +32,11 @@ MINUTES_ANCHOR = re.compile(
 DECISION_ANCHOR = re.compile(r"^Decision Recording Form\b")
 # "PRESENT:" opening a page with no MINUTES line above it (Merton)
 PRESENT_ANCHOR = re.compile(r"^PRESENT\b")
+# "PRESENT" / "PRESENT:" alone on its line, the names below (Manordeilo's community council);
+# "PRESENNOL" in the Welsh version of the same minutes
+LONE_PRESENT = re.compile(r"^(?:PRESENT|PRESENNOL):?$")
 # "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
-REPORT_START = re.compile(r"^(?:By|From):\s*\S")
+REPORT_START = re.compile(r"^(?:By|From):(?:\s*\S|\s*$)")
 REPORT_SUBJECT = re.compile(r"^Subject:")
 BLANK_PAGE = re.compile(r"^This page is intentionally (?:left )?blank", re.IGNORECASE)
 
@@ -93,7 +84,7 @@ HONOURS = {"MBE", "CBE", "OBE", "TD", "KBE", "DBE", "QC", "KC", "JP"}
 # "Apologies were received from Mr Gibbens, Cabinet Member for Adult Social Care and Mr …"
 APOLOGIES_FROM = re.compile(
     r"apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had\s+been)\s+)?(?:received\s+|reported\s+)?"
-    r"from\s+(?P<names>.+?)(?=\.\s|\.$|\s+who\s|$)",
+    r"from\s+(?P<names>(?:(?:Cllrs?|Councillors?)\.?\s+)?.+?)(?=\.\s|\.$|\s+who\s|$)",
     re.IGNORECASE,
 )
 # "Mr Gary Cooke submitted his apologies for the meeting."
@@ -155,6 +146,12 @@ def find_minutes_starts(lines: list[Line]) -> list[int]:
             start = i - offsets[i]  # the header block above the anchor, from the page top
             if not starts or starts[-1] < start:
                 starts.append(start)
+    if not starts:  # a short set under a preamble: "PRESENT" further down, then "1. WELCOME"
+        for i, line in enumerate(lines):
+            if LONE_PRESENT.match(line.text) and any(
+                _is_heading(lines, k, None) for k in range(i + 1, min(i + 15, len(lines)))
+            ):
+                return [i - offsets[i]]
     return starts
 
 
@@ -180,7 +177,7 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     if any(DECISION_ANCHOR.match(x.text) for x in lines[:HEADER_WINDOW]):
         return parse_decision_notice(lines)
     first_item = _first_item(lines)
-    head = lines[:first_item]
+    head = [x for x in lines[:first_item] if not x.text.isdigit()]  # "1": a page number
     label_at = next((i for i, x in enumerate(head) if LABEL.match(x.text)), len(head))
     header = head[:label_at]
     body, date, time, venue = meeting_header(header)
@@ -230,7 +227,9 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
             from_bottom[i] = from_bottom[i + 1] + 1
     tops: dict[str, int] = {}
     bottoms: dict[str, int] = {}
+    total: dict[str, int] = {}
     for i, line in enumerate(lines):
+        total[line.text] = total.get(line.text, 0) + 1
         if offsets[i] < 2:
             tops[line.text] = tops.get(line.text, 0) + 1
         if from_bottom[i] < 4 and len(line.text) > 40:
@@ -241,7 +240,8 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
         if offsets[i] < 2 and x.page != first_page:
             if x.text in header or tops[x.text] >= 3:
                 return True
-        if from_bottom[i] < 4 and bottoms.get(x.text, 0) >= 2:
+        # a footer is at the foot of every page it is on; a motion quoted three times is not
+        if from_bottom[i] < 4 and total[x.text] == bottoms.get(x.text, 0) >= 2:
             return True
         return multi_page and from_bottom[i] < 3 and x.text.isdigit()
 
@@ -249,7 +249,11 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
 
 
 def _is_heading(
-    lines: list[Line], i: int, expected: int | None, dotted: bool | None = None
+    lines: list[Line],
+    i: int,
+    expected: int | None,
+    dotted: bool | None = None,
+    upper: bool | None = None,
 ) -> bool:
     """A minute heading; once the first is found, later ones number on from it and keep its
     style ("16." or "16"), so Bristol's "8. Delegates authority …" inside a decision is no
@@ -268,6 +272,8 @@ def _is_heading(
             return False
     elif DATE_LINE.match(lines[i].text):
         return False
+    if upper and not _upper(title):  # "6. Carmarthenshire County Council had confirmed …"
+        return False
     return bool(TITLE_START.match(title)) and not title.startswith(("Page ",))
 
 
@@ -276,12 +282,8 @@ def _dotted(text: str) -> bool:
 
 
 def _first_item(lines: list[Line]) -> int:
-    for i in range(len(lines)):
-        if LABEL.match(lines[i].text) or ITEMS_HEADING.match(lines[i].text):
-            continue
-        if _is_heading(lines, i, None) and i >= 1:
-            return i
-    return len(lines)
+    heads = _heads(lines, first=1)  # a header block comes first
+    return heads[0] if heads else len(lines)
 
 
 # --- attendance ------------------------------------------------------------------------------
@@ -337,6 +339,8 @@ def attendees(texts: list[str]) -> list[Attendee]:
     for entry in entries:
         entry = re.sub(r"^Councillors\s+", "Councillor ", entry.strip().rstrip(".,;"))
         entry = re.sub(r"^Councillor (?=[A-Z][a-z]+ [A-Z])", "", entry)
+        # "County Councillor Joseph Davies": a member of another council, by name
+        entry = re.sub(r"^(?:County|District|Borough|Town|City) Councillor\s+", "", entry)
         role = ""
         dash = re.match(r"^(.+?)\s+-\s+(.+)$", entry)
         if dash and looks_like_name(dash.group(1)):
@@ -366,7 +370,7 @@ def looks_like_name(name: str) -> bool:
 
 
 def _names_in(span: str) -> list[str]:
-    span = re.sub(r"^(?:Councillors|Cllrs)\s+", "", span.strip())
+    span = re.sub(r"^(?:Councillors|Cllrs\.?)\s+", "", span.strip())
     span = re.sub(r"\s+respectively$", "", span)
     return [n for n in split_names(span) if looks_like_name(parse_attendee(n).name)]
 
@@ -397,13 +401,7 @@ def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
 
 
 def _items(lines: list[Line]) -> list[MinuteItem]:
-    heads: list[int] = []
-    expected = dotted = None
-    for i in range(len(lines)):
-        if _is_heading(lines, i, expected, dotted):
-            heads.append(i)
-            expected = int(MINUTE_HEADING.match(lines[i].text).group("num")) + 1
-            dotted = _dotted(lines[i].text)
+    heads = _heads(lines)
     out = []
     for n, start in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(lines)
@@ -411,15 +409,82 @@ def _items(lines: list[Line]) -> list[MinuteItem]:
     return out
 
 
+def _heads(lines: list[Line], first: int = 0) -> list[int]:
+    """Where each minute item starts. Minutes that number no heading but print "(Item 4)" under
+    each are read by those lines (a numbered paragraph inside an item is then never a heading);
+    others by their numbers, each numbering on from the last in the first heading's style."""
+    refs = [j for j, x in enumerate(lines) if ITEM_REF_LINE.match(x.text)]
+    above = _heads_above_refs(lines, refs)
+    if sum(not MINUTE_HEADING.match(lines[h].text) for h in above) >= 2:
+        return [h for h in above if h >= first]
+    heads: list[int] = []
+    expected = dotted = upper = None
+    for i in range(first, len(lines)):
+        if LABEL.match(lines[i].text) or ITEMS_HEADING.match(lines[i].text):
+            continue
+        if _is_heading(lines, i, expected, dotted, upper):
+            heads.append(i)
+            m = MINUTE_HEADING.match(lines[i].text)
+            expected = int(m.group("num")) + 1
+            dotted = _dotted(lines[i].text)
+            if upper is None:  # the first heading's style holds for all
+                upper = _upper(m.group("title") or lines[i + 1].text)
+    return heads
+
+
+def _heads_above_refs(lines: list[Line], refs: list[int]) -> list[int]:
+    """The heading above each "(Item N)" line: its minute number up to three lines above when no
+    sentence ends between ("271." / "Declarations of … Significant" / "Interests in items on the
+    agenda" / "(Item 2)"), else the title line, or two when the first ends mid-phrase (the
+    Corporate Parenting Panel's "Apologies and Substitutes" / "(Item 1)")."""
+    heads: list[int] = []
+    floor = 0
+    for j in refs:
+        start = None
+        for k in range(j - 1, max(floor, j - 4) - 1, -1):
+            text = lines[k].text.strip()
+            if k < j - 1 and text.endswith(".") and not re.fullmatch(r"\d{1,3}\.", text):
+                break
+            if MINUTE_HEADING.match(text) and _is_heading(lines, k, None):
+                start = k
+                break
+        if start is None and j - 1 >= floor and TITLE_START.match(lines[j - 1].text):
+            start = j - 1
+            if start - 1 >= floor and CONTINUES.search(lines[start - 1].text):
+                start -= 1
+        if start is not None:
+            heads.append(start)
+            floor = j + 1
+    return heads
+
+
+def _upper(title: str) -> bool:
+    """ "PLANNING" / "TO CONFIRM THE MINUTES" — headings set in capitals (then all of them are)."""
+    letters = [c for c in re.sub(r"\([^)]*\)", "", title) if c.isalpha()]  # "(Agenda item 3)"
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+# "i) Lloyds Bank …" / "a) Notes the report" / "1. Tackling …" — a list item, never a title line
+LIST_ITEM = re.compile(r"^(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s")
+
+
 def _item(lines: list[Line]) -> MinuteItem:
     m = MINUTE_HEADING.match(lines[0].text)
-    number = m.group("num")
+    number = m.group("num") if m else ""
     k = 1
-    title = m.group("title")
-    if title is None:
+    title = m.group("title") if m else lines[0].text
+    if m and title is None:
         title, k = lines[1].text, 2
+    # a heading wrapped onto more lines runs to its "(Item 2)" line when one follows closely
+    ref = next(
+        (j for j in range(k, min(k + 3, len(lines))) if ITEM_REF_LINE.match(lines[j].text)), None
+    )
+    if ref is not None:
+        title, k = " ".join([title, *(x.text for x in lines[k:ref])]), ref
     while k < len(lines) and not ITEM_REF_LINE.match(lines[k].text):
         nxt = lines[k].text
+        if LIST_ITEM.match(nxt) or (_upper(title) and not _upper(nxt)):
+            break
         if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
             title, k = f"{title} {nxt}", k + 1
         else:

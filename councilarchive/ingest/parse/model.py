@@ -33,6 +33,9 @@ class AgendaItem:
     pages: str | None = None  # pack page range as printed, normalised: "7-16" or "7"
     description: str = ""  # the "To receive ..." line(s) under the title
     page: int | None = None  # PDF page the item is listed on
+    # the PDF pages the printed range stands for (see agenda.link_pages); None when unknown
+    page_start: int | None = None
+    page_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Resolution:
 
 @dataclass(frozen=True)
 class RecordedVote:
-    kind: str  # "motion" | "amendment" | "other"
+    kind: str  # "motion" | "amendment" | "substantive motion" | "other"
     question: str = ""  # what was voted on, as the minutes put it
     count_for: int | None = None
     count_against: int | None = None
@@ -141,7 +144,8 @@ class Pack:
     agenda: Agenda | None = None
     minutes: tuple[Minutes, ...] = ()
     reports: tuple[Report, ...] = ()
-    problems: tuple[str, ...] = field(default=())  # sections that failed to parse, one line each
+    # every doubt about the parse: {"kind", "page", "message", "where"} (see parse/check.py)
+    problems: tuple[dict, ...] = field(default=())
 
 
 def _iso(value):

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import re
 
+from councilarchive.ingest.parse.minutes import find_minutes_starts
 from councilarchive.ingest.parse.model import Agenda, AgendaItem, Report
 from councilarchive.ingest.parse.text import Line, join
 
-try:  # written by another helper; only used to keep minutes pages out of reports
-    from councilarchive.ingest.parse.minutes import find_minutes_starts
-except ImportError:  # pragma: no cover
-    find_minutes_starts = None
-
 # "By: Cabinet Member for Finance, John Simmonds" / "From: Paul Carter, Leader of the Council"
-KENT_START = re.compile(r"^(?:By|From)\s*:\s*\S")
+# (or "From:" alone, the name on the next line: today's template sets the labels in a column)
+KENT_START = re.compile(r"^(?:By|From)\s*:(?:\s*\S|\s*$)")
 KENT_SUBJECT = re.compile(r"^Subject\s*:")
 # "Committee Report" — Bristol's first line, "TITLE:   Workplace Parking Levy" below it
 BRISTOL_START = re.compile(r"^Committee Report$")
@@ -223,8 +220,26 @@ def _weca_report(lines: list[Line]) -> Report:
     )
 
 
+# "24/00093" — a Kent decision number
+DECISION_NO = re.compile(r"\b\d{2}/\d{5}\b")
+# "Subject Matter / Title of Decision" — a record of decision's subject label, its value below
+TITLE_LABEL = re.compile(r"^(?:Subject Matter\s*/\s*)?Title of (?:the )?Decision:?$", re.I)
+
+
 def _standalone(lines: list[Line]) -> Report:
     title = lines[0].text
+    label = next((k for k, x in enumerate(lines[:60]) if TITLE_LABEL.match(x.text)), None)
+    if label is not None and label + 1 < len(lines):
+        subject = lines[label + 1].text
+        return Report(
+            subject=subject,
+            decision_number=next(
+                (m.group() for x in lines[:15] for m in [DECISION_NO.search(x.text)] if m), ""
+            ),
+            body=join(lines[1:]),
+            page_start=lines[0].page,
+            page_end=lines[-1].page,
+        )
     early = join(lines[:120])
     m = ANNUAL_REPORT_OF.search(early)
     if m and re.match(r"^Annual Report\b", title, re.IGNORECASE) and m.group("body") not in title:
@@ -252,15 +267,6 @@ def _starts(lines: list[Line]) -> list[tuple[int, str]]:
         elif WECA_START.match(line.text) and i < 5:
             out.append((i, "weca"))
     return out
-
-
-def _minutes_starts(lines: list[Line]) -> list[int]:
-    if find_minutes_starts is None:
-        return []
-    try:
-        return list(find_minutes_starts(lines))
-    except Exception:  # noqa: BLE001 - another module's failure must not lose the reports
-        return []
 
 
 def _words(text: str) -> set[str]:
@@ -355,7 +361,7 @@ def find_reports(lines: list[Line], agenda: Agenda | None) -> list[Report]:
     if not lines:
         return []
     starts = _starts(lines)
-    minutes = _minutes_starts(lines)
+    minutes = find_minutes_starts(lines)
     if not starts and not minutes and agenda is None:
         return [_standalone(_trim(lines))]
     bounds = sorted({s for s, _ in starts} | set(minutes) | {len(lines)})

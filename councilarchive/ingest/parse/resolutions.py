@@ -30,7 +30,10 @@ SENTENCE_TRIGGER = re.compile(
 # "(3) " / "(12) " — the numbered paragraph a resolution sits in
 PARAGRAPH_NUMBER = re.compile(r"^\((\d{1,2})\)\s+")
 # "(a) the appointment …" / "(B) That the Audit Committee …" / "1. That the …" / "2) …"
-PART = re.compile(r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2})[.)])\s+(?P<rest>\S.*)$")
+# "a)   Notes the report;" — a letter closed by a bracket alone
+PART = re.compile(
+    r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2}|[a-z])[.)])\s+(?P<rest>\S.*)$"
+)
 # "[A Cabinet Member decision will be taken …]" — an editorial note after the decision
 EDITORIAL = re.compile(r"^\[")
 # Bristol: "On being put to the vote …" starts the next vote, ending the previous decision
@@ -84,8 +87,13 @@ def find_resolutions(lines: list[Line]) -> list[Resolution]:
         para = PARAGRAPH_NUMBER.match(text)
         number = f"({para.group(1)})" if para else None
         first = text[m.end() :].strip()
+        # "8) RESOLVED that …:" runs to the paragraph "9)" (today's template numbers "N)")
+        own = re.match(r"^\(?(\d{1,2})\)\s", text)
+        after = re.compile(rf"^\(?{int(own.group(1)) + 1}\)\s") if own else None
         j = i + 1
         while j < len(lines) and not _ends_block(lines[j].text):
+            if after is not None and after.match(lines[j].text):
+                break
             j += 1
         block = lines[i + 1 : j]
         if not first and _is_table(block):

@@ -76,35 +76,3 @@ def title_case(text: str) -> str:
     return " ".join(
         w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
     )
-
-
-# --- stand-ins for parse/names.py (written separately); used only if that module is absent ---
-
-_HONORIFIC_START = re.compile(r"^(?:MBE|CBE|OBE|TD|KBE|DBE|QC|KC|JP)\b")
-_ROLE = re.compile(r"\s*\((?P<role>[^()]*(?:\([^()]*\)[^()]*)*)\)")
-
-
-def fallback_split_names(text: str):
-    """Comma/"and" separated names; honours rejoined to the name before them."""
-    parts = [p.strip() for p in re.split(r",|\band\b(?![^()]*\))", text) if p.strip()]
-    out: list[str] = []
-    for part in parts:
-        if out and (_HONORIFIC_START.match(part) or part.startswith("(")):
-            out[-1] = f"{out[-1]}, {part}" if not part.startswith("(") else f"{out[-1]} {part}"
-        elif out and out[-1].count("(") > out[-1].count(")"):
-            out[-1] = f"{out[-1]}, {part}"
-        else:
-            out.append(part)
-    return out
-
-
-def fallback_parse_attendee(text: str):
-    from councilarchive.ingest.parse.model import Attendee
-
-    text = " ".join(text.split())
-    sub = re.search(r"\(Substitute for ([^)]*)\)", text, re.IGNORECASE)
-    role = _ROLE.search(text)
-    name = _ROLE.sub("", text).strip().rstrip(",")
-    if sub:
-        return Attendee(name=name, substitute_for=sub.group(1).strip())
-    return Attendee(name=name, role=role.group("role").strip() if role else "")

@@ -32,9 +32,11 @@ HEADER = re.compile(
 # "Mrs A Allen, Mr M Angell" — names printed on the header's own line
 TITLED_START = re.compile(r"^(?:Mrs|Mr|Miss|Ms|Dr|Cllr|Councillor|Sir|Dame)\.?\s+[A-Z]")
 # "Amendment lost" / "Motion carried" / "Carried" / "The substantive motion was carried."
+# "Agreed." / "Agreed unanimously." — carried without a count being disputed
 OUTCOME_LINE = re.compile(
     r"^(?:the\s+)?(?P<what>substantive\s+motion|amendment|motion|recommendations?)?\s*"
-    r"(?:was\s+|were\s+)?(?:declared\s+)?(?P<verdict>carried|lost|fell|defeated)\.?$",
+    r"(?:was\s+|were\s+)?(?:declared\s+)?(?P<verdict>carried|lost|fell|defeated|agreed)"
+    r"(?:\s+unanimously)?\.?$",
     re.IGNORECASE,
 )
 # "(3) RESOLVED that" / "RESOLVED that" / "24. Cultural Strategy" — the end of a names list
@@ -46,11 +48,15 @@ RESOLVED_NEXT = re.compile(r"^(?:\(\d+\)\s+)?RESOLVED\b")
 # "The amendment was put to the vote" / "put the motion set out above to the vote"
 ANNOUNCE_KIND = re.compile(r"\b(substantive\s+motion|amendment|motion)\b", re.IGNORECASE)
 # "set out in paragraph (2) above"
-PARAGRAPH_REF = re.compile(r"paragraph\s+\((?P<n>\d+)\)", re.IGNORECASE)
-# "(1) Mr Gough moved and Mr Oakford seconded the following motion:" — the paragraph's number
-PARAGRAPH_START = re.compile(r"^\((?P<n>\d+)\)\s")
-# "…seconded the following amendment:" — the text of the question follows, in quotes
-MOVED = re.compile(r"\bthe following (?P<kind>substantive motion|amendment|motion)\b", re.I)
+# "set out in paragraph 1 to the vote" (today's template)
+PARAGRAPH_REF = re.compile(r"paragraph\s+\(?(?P<n>\d+)\)?", re.IGNORECASE)
+# "(1) Mr Gough moved and Mr Oakford seconded the following motion:" — the paragraph's number;
+# "1)  Mr Baker proposed, and Mr Robey seconded the motion that" today
+PARAGRAPH_START = re.compile(r"^\(?(?P<n>\d+)\)\s")
+# "…seconded the following amendment:" / "…seconded the motion that" — the question follows, quoted
+MOVED = re.compile(
+    r"\b(?:the following|seconded,?\s+the) (?P<kind>substantive motion|amendment|motion)\b", re.I
+)
 # "“…”" / "\"…\"" — the quoted motion or amendment
 QUOTED = re.compile(r"[\"“](?P<q>.+?)(?:[\"”]|$)", re.DOTALL)
 
@@ -133,7 +139,7 @@ def _side(word: str) -> str:
 
 
 def _verdict(word: str) -> str:
-    return "carried" if word.lower() == "carried" else "lost"
+    return "carried" if word.lower() in ("carried", "agreed") else "lost"
 
 
 def _names_like(text: str) -> bool:
@@ -217,10 +223,12 @@ def _question(lines: list[Line], vote: _Named, floor: int) -> tuple[str, str]:
         k -= 1
     announce = " ".join(line.text for line in lines[max(k, floor) : vote.first])
     kinds = ANNOUNCE_KIND.findall(announce)
-    what = kinds[-1].lower() if kinds else vote.outcome_what
-    if not what and vote.outcome_what:
-        what = vote.outcome_what
-    kind = "amendment" if "amendment" in what else "motion" if "motion" in what else "other"
+    # the outcome line names what was decided ("Amendment lost."); else the announcement does
+    what = " ".join(vote.outcome_what.split()) or (kinds[-1].lower() if kinds else "")
+    if "substantive" in what:
+        kind = "substantive motion"
+    else:
+        kind = "amendment" if "amendment" in what else "motion" if "motion" in what else "other"
     question = ""
     ref = PARAGRAPH_REF.search(announce)
     if ref:
@@ -228,7 +236,7 @@ def _question(lines: list[Line], vote: _Named, floor: int) -> tuple[str, str]:
     if not question and kind != "other":
         for j in range(vote.first - 1, -1, -1):
             moved = MOVED.search(lines[j].text)
-            if moved and (kind in moved.group("kind").lower()):
+            if moved and (kind.split()[-1] in moved.group("kind").lower()):
                 end = j + 1
                 while end < vote.first and not PARAGRAPH_START.match(lines[end].text):
                     end += 1

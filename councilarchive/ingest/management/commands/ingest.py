@@ -72,7 +72,7 @@ class Command(BaseCommand):
             elif doc.status == doc.Status.NEEDS_OCR:
                 self.stdout.write(f"{path.name}: stored as document {doc.pk}: {doc.error}")
             else:
-                problems = f", {len(doc.problems)} sections not parsed" if doc.problems else ""
+                problems = f", {len(doc.problems)} problems to check" if doc.problems else ""
                 self.stdout.write(
                     f"{path.name}: {result.summary()}{problems} ({doc.page_count} "
                     f"pages, {took:.1f}s)"

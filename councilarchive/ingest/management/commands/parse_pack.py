@@ -55,4 +55,7 @@ class Command(BaseCommand):
         for r in data["reports"]:
             self.stdout.write(f"Report: {r['subject']} (pages {r['page_start']}-{r['page_end']})")
         for problem in data["problems"]:
-            self.stdout.write(f"Problem: {problem}")
+            page = f"page {problem['page']}, " if problem["page"] else ""
+            self.stdout.write(
+                f"Problem [{problem['kind']}] {page}{problem['where']}: {problem['message']}"
+            )
