@@ -19,6 +19,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -198,6 +199,15 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.sha256[:2]}/{instance.sha256}.pdf"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def delete(self):
+        """Records another document also prints pass to it first (archive/provenance.py)."""
+        from councilarchive.archive.provenance import release
+
+        release(list(self))
+        return super().delete()
+
+
 class Document(models.Model):
     """One uploaded PDF (an agenda pack, printed minutes, a decision notice or a report)."""
 
@@ -240,6 +250,15 @@ class Document(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     meeting_date_hint = models.DateField(null=True, blank=True)
+    issued = models.DateField(
+        null=True, blank=True, help_text="The papers' own date (the agenda's, else the minutes')."
+    )
+    preferred = models.BooleanField(
+        default=False,
+        help_text="Where papers printing the same record differ, this document's text is used.",
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -256,6 +275,13 @@ class Document(models.Model):
     def pdf_url(self, page: int | None = None) -> str:
         url = reverse("archive:document_pdf", args=[self.pk])
         return f"{url}#page={page}" if page else url
+
+    def delete(self, *args, **kwargs):
+        """Records another document also prints pass to it first (archive/provenance.py)."""
+        from councilarchive.archive.provenance import release
+
+        release([self])
+        return super().delete(*args, **kwargs)
 
 
 class Page(models.Model):
@@ -572,6 +598,67 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.text[:60]}"
+
+
+class RecordSource(models.Model):
+    """Another document that prints a record: the record's own `document` is its most
+    authoritative source, each further one is a row here (the same minute in the printed minutes
+    and in the next meeting's agenda pack is one Item with one RecordSource). `version` holds what
+    this document prints where it differs from the record (a corrected re-issue, a draft), so
+    officers see it and it takes over when the record's own document is deleted."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="confirmed")
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    vote = models.ForeignKey(
+        Vote, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    attendance = models.ForeignKey(
+        Attendance, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    page_start = models.PositiveIntegerField(null=True, blank=True)
+    page_end = models.PositiveIntegerField(null=True, blank=True)
+    version = models.JSONField(
+        default=dict, blank=True, help_text="This document's values where they differ."
+    )
+
+    class Meta:
+        ordering = ["document", "page_start"]
+        constraints = [
+            *(
+                models.UniqueConstraint(fields=["document", name], name=f"source_once_{name}")
+                for name in ("item", "resolution", "vote", "report", "attendance", "declaration")
+            ),
+            models.CheckConstraint(
+                condition=Exact(
+                    Func(
+                        "item",
+                        "resolution",
+                        "vote",
+                        "report",
+                        "attendance",
+                        "declaration",
+                        function="num_nonnulls",
+                        output_field=models.IntegerField(),
+                    ),
+                    1,
+                ),
+                name="source_of_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} p.{self.page_start}" if self.page_start else str(self.document)
 
 
 def meetings_without_records():

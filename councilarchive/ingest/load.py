@@ -37,10 +37,12 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
+from councilarchive.archive.provenance import release
 from councilarchive.archive.topics import assign_topics
 from councilarchive.ingest.committees import committee_label, committee_name, get_committee
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex
+from councilarchive.ingest.dedup import Known
 from councilarchive.ingest.parse import model as parsed
 from councilarchive.ingest.related import link_related
 
@@ -73,6 +75,7 @@ class _Loader:
         self.council = document.council
         self.committee = committee
         self.kept = kept
+        self.known = Known(document)
         self.hints: list[str] = []
         self.date_hint = document.meeting_date_hint
         own = pack.agenda.body if pack.agenda is not None else ""
@@ -186,6 +189,15 @@ class _Loader:
             if item is not None:
                 self.kept.check_item(item, {"number": a.number[:20], "title": title})
             else:
+                values = dict(
+                    number=a.number[:20],
+                    title=title,
+                    text=a.description,
+                    pack_pages=(a.pages or "")[:30],
+                )
+                pages = (start or a.page, end or a.page)
+                item = self.known_item(meeting, values, pages, f"agenda item {a.number}")
+            if item is None:
                 item = Item.objects.create(
                     meeting=meeting,
                     document=self.document,
@@ -218,10 +230,13 @@ class _Loader:
         for position, m in enumerate(minutes.items):
             title = (m.title or "Untitled")[:1000]
             item = self.kept.item(meeting, minute=True, number=m.minute_number, title=title)
+            values = {"minute_number": m.minute_number[:20], "title": title, "text": m.text}
             if item is not None:
-                values = {"minute_number": m.minute_number[:20], "title": title, "text": m.text}
                 self.kept.check_item(item, values)
             else:
+                where = f"minute {m.minute_number or title[:60]}"
+                item = self.known_item(meeting, values, (m.page_start, m.page_end), where)
+            if item is None:
                 item = Item.objects.create(
                     meeting=meeting,
                     document=self.document,
@@ -245,6 +260,29 @@ class _Loader:
                 self.declaration(meeting, None, d)
         return meeting
 
+    # -- records other documents already gave (dedup.py) ---------------------------------------
+    def known_item(self, meeting: Meeting, values: dict, pages, where: str) -> Item | None:
+        """The item another document already recorded for this agenda item or minute, with
+        this document added as one more source of it."""
+        minute = "minute_number" in values
+        number = values["minute_number" if minute else "number"]
+        item = self.known.item(
+            meeting, minute=minute, number=number, title=values["title"], text=values["text"]
+        )
+        if item is not None:
+            self.known.confirm(item, values, pages, where=f"{where} at {meeting}")
+        return item
+
+    def elsewhere(self, item: Item) -> bool:
+        """Could other documents have records under this item (it is not new in this load)?"""
+        return item.edited or ("Item", item.pk) in self.known.claimed
+
+    @staticmethod
+    def label(item: Item) -> str:
+        if item.minute_number:
+            return f"minute {item.minute_number} at {item.meeting}"
+        return f"item “{item.title[:60]}” at {item.meeting}"
+
     def resolution(self, item: Item, position: int, r: parsed.Resolution) -> Resolution:
         values = dict(
             number=(r.number or "")[:20],
@@ -258,12 +296,19 @@ class _Loader:
         if kept is not None:
             self.kept.compare(f"resolution {kept.number or position + 1} of {item}", kept, values)
             return kept
+        if self.elsewhere(item):
+            known = self.known.resolution(item, position, values["number"], r.text)
+            if known is not None:
+                where = f"resolution {r.number or position + 1} of {self.label(item)}"
+                self.known.confirm(known, values, (r.page, None), where=where)
+                return known
         return Resolution.objects.create(
             item=item, document=self.document, position=position, page=r.page, **values
         )
 
     def attendance(self, meeting: Meeting, minutes: parsed.Minutes) -> None:
         taken = set(Attendance.objects.filter(meeting=meeting).values_list("councillor", flat=True))
+        known = self.known.attendance(meeting)
         groups = [
             (Attendance.Role.PRESENT, minutes.present),
             (Attendance.Role.IN_ATTENDANCE, minutes.in_attendance),
@@ -281,6 +326,18 @@ class _Loader:
                 as_role = role
                 if substitute_for and role == Attendance.Role.PRESENT:
                     as_role = Attendance.Role.SUBSTITUTE
+                if councillor.pk in known:
+                    values = dict(
+                        role=as_role,
+                        position=person.role[:200],
+                        substitute_for_id=substitute_for.pk if substitute_for else None,
+                    )
+                    self.known.confirm(
+                        self.known.claim(known.pop(councillor.pk)),
+                        values,
+                        where=f"attendance of {person.name[:100]} at {meeting}",
+                    )
+                    continue
                 if councillor.pk in taken:
                     self.kept.check_attendance(meeting, councillor, as_role)
                     continue
@@ -331,6 +388,19 @@ class _Loader:
         if kept is not None:
             self.kept.check_vote(kept, values, options)
             return
+        if self.elsewhere(item):
+            values.update(
+                count_mismatch=v.count_mismatch,
+                tally_only=v.tally_only,
+                names={str(c.pk): o for c, o in options.items()},
+            )
+            known = self.known.vote(item, position, values)
+            if known is not None:
+                where = f"vote {position + 1} on {self.label(item)}"
+                self.known.confirm(known, values, (v.page, None), where=where)
+                return
+            for name in ("count_mismatch", "tally_only", "names"):
+                values.pop(name)
         vote = Vote.objects.create(
             item=item,
             resolution=resolution,
@@ -347,6 +417,13 @@ class _Loader:
         )
 
     def declaration(self, meeting: Meeting, item: Item | None, d: parsed.Declaration) -> None:
+        member = (d.member or "")[:300]
+        known = self.known.declaration(meeting, member, d.text)
+        if known is not None:
+            values = dict(member=member, item_ref=d.item_ref[:100], text=d.text)
+            where = f"declaration by {member[:100]} at {meeting}"
+            self.known.confirm(known, values, (d.page, None), where=where)
+            return
         Declaration.objects.create(
             meeting=meeting,
             item=item,
@@ -388,6 +465,18 @@ class _Loader:
                     setattr(kept, name, value)
                 kept.save(update_fields=list(relink))
             return
+        known = self.known.report(meeting, values["subject"])
+        if known is not None:
+            pages = (r.page_start, r.page_end)
+            where = f"report “{values['subject'][:60]}”"
+            self.known.confirm(known, {**values, "body": r.body}, pages, where=where)
+            relink = {"item": item, "meeting": meeting}
+            relink = {k: v for k, v in relink.items() if v and getattr(known, f"{k}_id") is None}
+            if relink:
+                for name, value in relink.items():
+                    setattr(known, name, value)
+                known.save(update_fields=list(relink))
+            return
         Report.objects.create(
             document=self.document,
             meeting=meeting,
@@ -411,7 +500,10 @@ def _page_range(pages: str | None) -> tuple[int | None, int | None]:
 
 
 def _remove_records_of(document: Document) -> None:
-    """What this document contributed, except what officers have edited."""
+    """What this document contributed, except what officers have edited; records other
+    documents also print pass to them (provenance.release), and its own confirmations go."""
+    release([document], edited=False)
+    document.confirmed.all().delete()
     document.pages.all().delete()
     Report.objects.filter(document=document, edited=False).delete()
     Declaration.objects.filter(document=document).delete()
@@ -431,29 +523,40 @@ def load(
     with transaction.atomic():
         kept = Corrections(document)
         _remove_records_of(document)
+        _describe(document, pack)
         loader = _Loader(pack, document, committee or document.committee, kept)
         loader.pages = pages
         loader.run()
+        loader.known.save()
+        loader.counts["confirmed"] = dict(loader.known.confirmed)
         meetings_without_records().delete()
         loader.counts["related"] = link_related(document)
         # File the new records under topics by the rules now, in the same transaction.
         loader.counts["topics"] = sum(assign_topics(documents=[document]).values())
         document.page_count = len(pages)
         document.counts = loader.counts
-        document.problems = [*pack.problems, *loader.hints, *kept.conflicts]
+        document.problems = [*pack.problems, *loader.hints, *kept.conflicts, *loader.known.problems]
         document.status = Document.Status.LOADED
         document.error = ""
         document.finished_at = timezone.now()
-        if pack.agenda is not None:
-            document.kind = Document.Kind.AGENDA_PACK
-        elif pack.minutes:
-            document.kind = Document.Kind.MINUTES
-        elif pack.reports:
-            document.kind = Document.Kind.REPORT
-        if not document.title:
-            document.title = _title(pack)[:500]
         document.save()
     return LoadResult(document=document, counts=loader.counts)
+
+
+def _describe(document: Document, pack: parsed.Pack) -> None:
+    """What the papers are and their own date, before loading: they decide whose text a record
+    printed in several documents carries (provenance.authority)."""
+    if pack.agenda is not None:
+        document.kind = Document.Kind.AGENDA_PACK
+    elif pack.minutes:
+        document.kind = Document.Kind.MINUTES
+    elif pack.reports:
+        document.kind = Document.Kind.REPORT
+    if not document.title:
+        document.title = _title(pack)[:500]
+    own = pack.agenda.date if pack.agenda is not None else None
+    minutes = next((m.date for m in pack.minutes if m.date), None)
+    document.issued = own or minutes or document.meeting_date_hint
 
 
 def _title(pack: parsed.Pack) -> str:
