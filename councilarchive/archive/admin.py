@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from councilarchive.archive import admin_views, models
+from councilarchive.archive import admin_views, models, provenance
 from councilarchive.ingest.tasks import IN_PROGRESS
 
 admin.site.site_header = "Council Archive: officers"
@@ -84,7 +84,7 @@ def counts_label(document: models.Document) -> str:
 
 
 # What an officer may correct on a Document; everything else is what ingest recorded.
-DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint"}
+DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint", "preferred"}
 
 
 @admin.register(models.Document)
@@ -98,11 +98,14 @@ class DocumentAdmin(admin.ModelAdmin):
         "kind",
         "committee",
         "meeting_date_hint",
+        "preferred",
+        "issued",
         "status_column",
         "error",
         "progress",
         "took",
         "found",
+        "sources",
         "problems",
         "original_name",
         "file",
@@ -148,6 +151,18 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description="Uploaded", ordering="created_at")
     def created(self, obj):
         return obj.created_at
+
+    @admin.display(description="Added and confirmed")
+    def sources(self, obj):
+        """What this document added and what other papers already gave (issue 18)."""
+        lines = provenance.source_lines(obj) if obj.pk else []
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "preferred" in form.changed_data:
+            moved = provenance.settle(obj)
+            messages.info(request, f"{moved} record(s) now carry another document's text.")
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -256,6 +271,25 @@ class PageAdmin(admin.ModelAdmin):
     raw_id_fields = ["document"]
 
 
+def sources_inline(record: str) -> type[admin.TabularInline]:
+    """The other papers that print a record, with what each prints differently: read-only."""
+
+    class SourceInline(admin.TabularInline):
+        model = models.RecordSource
+        fk_name = record
+        fields = ["document", "page_start", "page_end", "version"]
+        readonly_fields = fields
+        extra = 0
+        can_delete = False
+        verbose_name = "other paper printing this"
+        verbose_name_plural = "also printed in (a version is what that paper prints differently)"
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+    return SourceInline
+
+
 @admin.register(models.Item)
 class ItemAdmin(EditedOnSave):
     list_display = ["title", "meeting", "number", "minute_number", "page_start", "edited"]
@@ -263,6 +297,7 @@ class ItemAdmin(EditedOnSave):
     search_fields = ["title", "text"]
     raw_id_fields = ["meeting", "document", "related"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("item")]
 
 
 @admin.register(models.Report)
@@ -272,6 +307,7 @@ class ReportAdmin(EditedOnSave):
     search_fields = ["subject", "summary", "author"]
     raw_id_fields = ["meeting", "item"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("report")]
 
 
 @admin.register(models.Resolution)
@@ -281,6 +317,7 @@ class ResolutionAdmin(EditedOnSave):
     search_fields = ["text", "reason"]
     raw_id_fields = ["item"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("resolution")]
     pinned_parents = ("item",)
 
 
@@ -308,7 +345,7 @@ class VoteAdmin(EditedOnSave):
     search_fields = ["question", "item__title"]
     raw_id_fields = ["item", "resolution"]
     readonly_fields = ["document"]
-    inlines = [CouncillorVoteInline]
+    inlines = [CouncillorVoteInline, sources_inline("vote")]
     pinned_parents = ("item", "resolution")
 
 
@@ -319,6 +356,7 @@ class AttendanceAdmin(EditedOnSave):
     search_fields = ["councillor__name", "printed_name"]
     raw_id_fields = ["meeting", "councillor", "substitute_for"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("attendance")]
 
 
 @admin.register(models.Declaration)

@@ -35,6 +35,7 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
+from councilarchive.archive.provenance import source_lines
 from councilarchive.ingest.councillors import canonical_name
 from councilarchive.ingest.errors import IngestError, TooLarge
 from councilarchive.ingest.extract import check_file, page_count
@@ -181,7 +182,8 @@ def requeue_documents(documents, user) -> int:
 @transaction.atomic
 def delete_documents(documents, user, *, log: bool = True) -> int:
     """Delete documents and everything parsed from them (cascade), the meetings only they spoke
-    of, and their stored files; councillors, committees and other documents' records stay."""
+    of, and their stored files; councillors, committees and other documents' records stay, and
+    a record another document also prints passes to it (Document.delete -> provenance.release)."""
     files = []
     count = 0
     for document in documents:
@@ -242,6 +244,7 @@ def review_view(model_admin, request, object_id):
         "meetings": sorted(meetings, key=lambda m: m.date),
         "attendance": attendance,
         "rows": rows,
+        "source_lines": source_lines(document),
     }
     return TemplateResponse(request, "admin/archive/document/review.html", context)
 

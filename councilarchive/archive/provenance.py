@@ -213,6 +213,28 @@ def release(documents, *, edited: bool = True) -> int:
     return handed
 
 
+def settle(document: Document) -> int:
+    """After an officer changed which document is preferred: each record this document prints
+    is carried by its most authoritative source again. Returns the records that moved."""
+    moved = 0
+    for model, name in SOURCE_FIELD.items():
+        pks = set(
+            RecordSource.objects.filter(document=document).values_list(name, flat=True)
+        ) | set(
+            RecordSource.objects.filter(**{f"{name}__document": document}).values_list(
+                name, flat=True
+            )
+        )
+        records = model.objects.filter(pk__in=pks - {None}).select_related("document")
+        for record in records.prefetch_related("sources__document"):
+            best = max(record.sources.all(), key=lambda s: authority(s.document))
+            edited = getattr(record, "edited", False)
+            if not edited and authority(best.document) > authority(record.document):
+                take_over(record, best)
+                moved += 1
+    return moved
+
+
 # -- for people: differences, and what a document added or confirmed ----------------------------
 
 

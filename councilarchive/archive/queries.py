@@ -25,6 +25,7 @@ from councilarchive.archive.models import (
     Document,
     Item,
     Meeting,
+    RecordSource,
     Report,
     Resolution,
     Topic,
@@ -184,9 +185,31 @@ def committee_page(slug: str, today=None) -> dict:
 # -- meeting --------------------------------------------------------------------------------------
 
 
+def other_sources(condition: Q) -> dict[tuple[str, int], list[RecordSource]]:
+    """The further papers printing these records (provenance.py), by ("item", pk) or ("report",
+    pk), each with its document's title for the "Also in" links: one query."""
+    found = defaultdict(list)
+    rows = (
+        RecordSource.objects.filter(condition)
+        .select_related("document")
+        .only("item_id", "report_id", "resolution_id", "page_start", "page_end", *DOCUMENT_NAME)
+        .order_by("document__issued", "document_id")
+    )
+    for source in rows:
+        for kind in ("item", "report", "resolution"):
+            if getattr(source, f"{kind}_id"):
+                found[kind, getattr(source, f"{kind}_id")].append(source)
+    return found
+
+
+# What str(document) reads.
+DOCUMENT_NAME = ("document__title", "document__original_name", "document__sha256")
+
+
 def meeting_page(pk: int) -> dict:
     """A meeting with its items in order and, per item, minute text, resolutions, recorded votes
-    (every name), declarations, reports and the same matter at other meetings. 10 queries."""
+    (every name), declarations, reports, the same matter at other meetings and the other papers
+    that print the item or report. 11 queries."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee__council"), pk=pk)
     items = list(
         meeting.items.defer(*NO_VECTOR)
@@ -218,11 +241,16 @@ def meeting_page(pk: int) -> dict:
         .select_related("document")
         .order_by("page_start", "pk")
     )
+    sources = other_sources(
+        Q(item__meeting=meeting) | Q(report__meeting=meeting) | Q(report__item__meeting=meeting)
+    )
     for report in report_rows:
+        report.source_list = sources.get(("report", report.pk), [])
         reports[report.item_id].append(report)
     for item in items:
         item.declaration_list = declarations.pop(item.pk, [])
         item.report_list = reports.pop(item.pk, [])
+        item.source_list = sources.get(("item", item.pk), [])
         for vote in item.votes.all():
             vote.groups = vote_groups(vote)
     attendance = list(
@@ -428,6 +456,7 @@ def resolution_page(pk: int) -> dict:
         vote.groups = vote_groups(vote)
     return {
         "resolution": resolution,
+        "sources": other_sources(Q(resolution=resolution)).get(("resolution", resolution.pk), []),
         "votes": votes,
         "topics": list(resolution.topics.all()),
         "related": list(

@@ -324,3 +324,52 @@ def test_records_are_counted_once_on_the_councillor_page(two_renderings):
     again = queries.councillor_page(voter.slug)
     assert str(page) == str(again) or page.keys() == again.keys()
     assert len(page["votes"]) == len(again["votes"]) if "votes" in page else True
+
+
+def test_the_meeting_page_links_the_other_paper_at_its_page(client, two_renderings):
+    first, second, one, pack, pages = two_renderings
+    meeting = Meeting.objects.get(date=JULY)
+    item = meeting.items.get(minute_number="23")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert html.count('class="also-in"') == meeting.items.count() == 11
+    link = f'{first.pdf_url(item.page_start)}">{first}, p. {item.page_start}</a>'
+    assert f"Also in: <a href=\"{link}" in html
+    resolution = item.resolutions.first()
+    html = client.get(resolution.get_absolute_url()).content.decode()
+    assert f'{first.pdf_url(resolution.page)}">{first}, p. {resolution.page}</a>' in html
+
+
+def test_the_admin_shows_what_a_document_added_and_confirmed(admin_client, two_renderings):
+    first, second, one, pack, pages = two_renderings
+    html = admin_client.get(f"/admin/archive/document/{first.pk}/review/").content.decode()
+    assert f"already known from {second}; 0 differences" in html
+    html = admin_client.get(f"/admin/archive/document/{second.pk}/change/").content.decode()
+    assert "22 items, 11 resolutions, 3 votes" in html and f"also printed in {first}" in html
+    item = Item.objects.get(meeting__date=JULY, minute_number="23")
+    html = admin_client.get(f"/admin/archive/item/{item.pk}/change/").content.decode()
+    assert "Also printed in" in html and str(first) in html
+
+
+def test_preferring_a_document_in_the_admin_gives_its_text_back(
+    admin_client, county_council, tmp_path
+):
+    pages = dump_pages("000")
+    pack = parse(pages)
+    first = load_copy(PACK, pack, pages, county_council)
+    corrected, minute, name = _moved_vote(pack)
+    load_copy(restamp(PACK, tmp_path / "reissue.pdf"), corrected, pages, county_council)
+    vote = Vote.objects.get(item__meeting__date=JULY, item__minute_number=minute, position=0)
+    assert vote.councillor_votes.get(printed_name=name).option == "for"
+    form = {
+        "title": first.title,
+        "kind": first.kind,
+        "committee": county_council.pk,
+        "meeting_date_hint": "",
+        "preferred": "on",
+    }
+    response = admin_client.post(f"/admin/archive/document/{first.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    vote.refresh_from_db()
+    assert vote.document == first
+    assert vote.councillor_votes.get(printed_name=name).option == "against"
+    assert counts()["Vote"] == 3
