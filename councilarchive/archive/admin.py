@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import cache
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -288,6 +288,31 @@ def sources_inline(record: str) -> type[admin.TabularInline]:
             return False
 
     return SourceInline
+
+
+@admin.register(models.RecordSource)
+class RecordSourceAdmin(admin.ModelAdmin):
+    """The other papers printing a record; an officer may choose one's version for the record."""
+
+    list_display = ["__str__", "record", "page_start", "version"]
+    list_select_related = ["document"]
+    fields = ["document", "record", "page_start", "page_end", "version"]
+    readonly_fields = fields
+    actions = ["use_version"]
+
+    @admin.display(description="Record")
+    def record(self, obj):
+        return provenance.record_of(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Use the selected papers' versions (kept over re-parses)")
+    def use_version(self, request, queryset):
+        for source in queryset:
+            record = provenance.choose(source)
+            admin_views.audit(request.user, record, CHANGE, f"Took the version of {source}.")
+        messages.success(request, f"{len(queryset)} record(s) now carry the chosen version.")
 
 
 @admin.register(models.Item)

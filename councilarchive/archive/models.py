@@ -3,6 +3,9 @@ ingest recovers from them (items, reports, resolutions, recorded votes, attendan
 
 Every record recovered from a PDF points at its Document, so deleting or re-ingesting a document
 removes exactly its records; and at the PDF pages it came from, for deep links (`pdf#page=N`).
+A record printed in several documents (minutes, and again in the next agenda pack) is one record:
+its `document` is the most authoritative of them, the others are RecordSources, and it passes to
+one of those when its document goes (archive/provenance.py).
 """
 
 from __future__ import annotations

@@ -213,6 +213,23 @@ def release(documents, *, edited: bool = True) -> int:
     return handed
 
 
+def record_of(source: RecordSource):
+    return next(getattr(source, n) for n in SOURCE_FIELD.values() if getattr(source, f"{n}_id"))
+
+
+def choose(source: RecordSource):
+    """An officer's choice: the record takes this paper's version and keeps it (it is marked
+    edited, so neither a re-parse nor a more authoritative paper changes it)."""
+    record = record_of(source)
+    if hasattr(record, "edited"):
+        record.edited = False
+    take_over(record, source)
+    if hasattr(record, "edited"):
+        record.edited = True
+        record.save(update_fields=["edited"])
+    return record
+
+
 def settle(document: Document) -> int:
     """After an officer changed which document is preferred: each record this document prints
     is carried by its most authoritative source again. Returns the records that moved."""
@@ -233,6 +250,27 @@ def settle(document: Document) -> int:
                 take_over(record, best)
                 moved += 1
     return moved
+
+
+# What str(document) reads.
+DOCUMENT_NAME = ("document__title", "document__original_name", "document__sha256")
+
+
+def other_sources(condition: Q) -> dict[tuple[str, int], list[RecordSource]]:
+    """The further papers printing the records `condition` picks, by ("item" / "report" /
+    "resolution", pk), each with its document's title for the "Also in" links: one query."""
+    found = defaultdict(list)
+    rows = (
+        RecordSource.objects.filter(condition)
+        .select_related("document")
+        .only("item_id", "report_id", "resolution_id", "page_start", "page_end", *DOCUMENT_NAME)
+        .order_by("document__issued", "document_id")
+    )
+    for source in rows:
+        for kind in ("item", "report", "resolution"):
+            if getattr(source, f"{kind}_id"):
+                found[kind, getattr(source, f"{kind}_id")].append(source)
+    return found
 
 
 # -- for people: differences, and what a document added or confirmed ----------------------------

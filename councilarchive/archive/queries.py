@@ -25,12 +25,12 @@ from councilarchive.archive.models import (
     Document,
     Item,
     Meeting,
-    RecordSource,
     Report,
     Resolution,
     Topic,
     Vote,
 )
+from councilarchive.archive.provenance import other_sources
 
 Option = CouncillorVote.Option
 Role = Attendance.Role
@@ -183,27 +183,6 @@ def committee_page(slug: str, today=None) -> dict:
 
 
 # -- meeting --------------------------------------------------------------------------------------
-
-
-def other_sources(condition: Q) -> dict[tuple[str, int], list[RecordSource]]:
-    """The further papers printing these records (provenance.py), by ("item", pk) or ("report",
-    pk), each with its document's title for the "Also in" links: one query."""
-    found = defaultdict(list)
-    rows = (
-        RecordSource.objects.filter(condition)
-        .select_related("document")
-        .only("item_id", "report_id", "resolution_id", "page_start", "page_end", *DOCUMENT_NAME)
-        .order_by("document__issued", "document_id")
-    )
-    for source in rows:
-        for kind in ("item", "report", "resolution"):
-            if getattr(source, f"{kind}_id"):
-                found[kind, getattr(source, f"{kind}_id")].append(source)
-    return found
-
-
-# What str(document) reads.
-DOCUMENT_NAME = ("document__title", "document__original_name", "document__sha256")
 
 
 def meeting_page(pk: int) -> dict:

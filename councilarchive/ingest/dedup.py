@@ -45,6 +45,7 @@ from councilarchive.archive.provenance import (
 from councilarchive.ingest.corrections import MINUTE_POSITION, _norm
 
 NO_VECTOR = ("search_vector",)
+UNTITLED_REPORT = "untitled report"  # load's subject for a report whose subject did not parse
 
 
 class Known:
@@ -131,6 +132,8 @@ class Known:
         return self.claim(match)
 
     def report(self, meeting: Meeting | None, subject: str):
+        if _norm(subject) in ("", UNTITLED_REPORT):
+            return None  # a placeholder names no report
         reports = Report.objects.filter(
             document__council=self.document.council_id, subject__iexact=subject.strip()
         ).exclude(document=self.document)

@@ -12,6 +12,11 @@ own meeting (the agenda's, or the minutes' when there is no agenda) whatever bod
 name, and the meeting date given is used when the papers have none. Other boards' minutes
 appended to a pack keep their own committee. Finally the items are linked with the same matter at
 other meetings (related.py).
+
+Papers repeat each other: a minute, resolution, vote, agenda item, report, attendance or
+declaration another document already put in the archive is not created again; this document
+becomes one more source of it, and where the two differ the more authoritative text is used
+(dedup.py, archive/provenance.py).
 """
 
 from __future__ import annotations
@@ -55,8 +60,10 @@ class LoadResult:
 
     def summary(self) -> str:
         c = self.counts
+        known = c.get("confirmed") or {}
+        already = f" ({known['items']} items already known)" if known.get("items") else ""
         return (
-            f"{c.get('meetings', 0)} meetings, {c.get('items', 0)} items, "
+            f"{c.get('meetings', 0)} meetings, {c.get('items', 0)} items{already}, "
             f"{c.get('resolutions', 0)} resolutions, {c.get('votes', 0)} votes, "
             f"{c.get('reports', 0)} reports"
         )
