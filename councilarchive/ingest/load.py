@@ -396,18 +396,17 @@ class _Loader:
             self.kept.check_vote(kept, values, options)
             return
         if self.elsewhere(item):
-            values.update(
+            printed = dict(
+                values,
                 count_mismatch=v.count_mismatch,
                 tally_only=v.tally_only,
                 names={str(c.pk): o for c, o in options.items()},
             )
-            known = self.known.vote(item, position, values)
+            known = self.known.vote(item, position, printed)
             if known is not None:
                 where = f"vote {position + 1} on {self.label(item)}"
-                self.known.confirm(known, values, (v.page, None), where=where)
+                self.known.confirm(known, printed, (v.page, None), where=where)
                 return
-            for name in ("count_mismatch", "tally_only", "names"):
-                values.pop(name)
         vote = Vote.objects.create(
             item=item,
             resolution=resolution,
@@ -462,27 +461,14 @@ class _Loader:
         if kept is not None:
             self.kept.compare(f"report “{kept.subject[:60]}”", kept, values)
             kept.refresh_from_db(fields=["item", "meeting"])  # SET_NULL by the removal
-            relink = {}
-            if kept.item_id is None and item is not None:
-                relink["item"] = item  # its item was parsed again: point at the new one
-            if kept.meeting_id is None and meeting is not None:
-                relink["meeting"] = meeting
-            if relink:
-                for name, value in relink.items():
-                    setattr(kept, name, value)
-                kept.save(update_fields=list(relink))
+            _relink(kept, item, meeting)  # its item was parsed again: point at the new one
             return
         known = self.known.report(meeting, values["subject"])
         if known is not None:
             pages = (r.page_start, r.page_end)
             where = f"report “{values['subject'][:60]}”"
             self.known.confirm(known, {**values, "body": r.body}, pages, where=where)
-            relink = {"item": item, "meeting": meeting}
-            relink = {k: v for k, v in relink.items() if v and getattr(known, f"{k}_id") is None}
-            if relink:
-                for name, value in relink.items():
-                    setattr(known, name, value)
-                known.save(update_fields=list(relink))
+            _relink(known, item, meeting)
             return
         Report.objects.create(
             document=self.document,
@@ -493,6 +479,18 @@ class _Loader:
             page_end=r.page_end,
             **values,
         )
+
+
+def _relink(report: Report, item: Item | None, meeting: Meeting | None) -> None:
+    """Point a report that has no item or meeting at this pack's."""
+    relink = {"item": item, "meeting": meeting}
+    relink = {
+        k: v for k, v in relink.items() if v is not None and getattr(report, f"{k}_id") is None
+    }
+    for name, value in relink.items():
+        setattr(report, name, value)
+    if relink:
+        report.save(update_fields=list(relink))
 
 
 PAGES = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")  # "7-16" or "7"

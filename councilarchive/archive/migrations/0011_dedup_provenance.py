@@ -7,6 +7,32 @@ import django.db.models.deletion
 import django.db.models.lookups
 from django.db import migrations, models
 
+# Officers see each record's other papers, choose one's version, and delete documents (the admin
+# asks for delete permission on every cascaded row, and a document's RecordSources cascade).
+OFFICER_PERMISSIONS = {("archive", "recordsource"): ["change", "delete", "view"]}
+
+
+def codenames():
+    for (app_label, model), actions in OFFICER_PERMISSIONS.items():
+        for action in actions:
+            yield app_label, f"{action}_{model}"
+
+
+def grant_officers(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("archive")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="Officers").first()
+    if group is not None:
+        for app_label, codename in codenames():
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -164,4 +190,5 @@ class Migration(migrations.Migration):
             """,
             migrations.RunSQL.noop,
         ),
+        migrations.RunPython(grant_officers, migrations.RunPython.noop),
     ]
