@@ -436,3 +436,28 @@ def test_an_officer_chooses_one_papers_version_of_a_vote(admin_client, county_co
     vote.refresh_from_db()
     assert vote.councillor_votes.get(printed_name=name).option == "against"
     assert counts()["Vote"] == 3
+
+
+def test_a_front_sheet_and_a_report_as_its_own_pdf_add_only_sources(county_council, tmp_path):
+    pages = dump_pages("000")
+    pack = parse(pages)
+    first = load_copy(PACK, pack, pages, county_council)
+    one = counts()
+    front_sheet = replace(pack, minutes=(), reports=())
+    sheet = load_copy(restamp(PACK, tmp_path / "sheet.pdf"), front_sheet, pages, county_council)
+    report = pack.reports[0]
+    alone = replace(pack, agenda=None, minutes=(), reports=(report,))
+    paper = load_copy(restamp(PACK, tmp_path / "report.pdf", "Report"), alone, pages, None)
+    assert counts() == one
+    assert sheet.counts["confirmed"] == {"items": 11}
+    assert paper.counts["confirmed"] == {"reports": 1}
+    record = Report.objects.get(subject=report.subject[:1000])
+    assert record.meeting.date == OCTOBER and record.item is not None
+    assert {s.document_id for s in record.sources.all()} | {record.document_id} == {
+        first.pk,
+        paper.pk,
+    }
+    assert Item.objects.filter(meeting__date=OCTOBER).count() == 11
+    sheet.delete()
+    paper.delete()
+    assert counts() == one
