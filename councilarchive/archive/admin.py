@@ -46,6 +46,14 @@ class EditedOnSave(admin.ModelAdmin):
             obj.edited = True
         super().save_model(request, obj, form, change)
 
+    def get_inline_instances(self, request, obj=None):
+        """The other papers printing the record are listed only where there are some."""
+        inlines = super().get_inline_instances(request, obj)
+        sources = getattr(obj, "sources", None)
+        if sources is None or not sources.exists():
+            inlines = [i for i in inlines if i.model is not models.RecordSource]
+        return inlines
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
