@@ -3,6 +3,9 @@ ingest recovers from them (items, reports, resolutions, recorded votes, attendan
 
 Every record recovered from a PDF points at its Document, so deleting or re-ingesting a document
 removes exactly its records; and at the PDF pages it came from, for deep links (`pdf#page=N`).
+A record printed in several documents (minutes, and again in the next agenda pack) is one record:
+its `document` is the most authoritative of them, the others are RecordSources, and it passes to
+one of those when its document goes (archive/provenance.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from councilarchive.archive.counters import Counter  # noqa: F401  (rate limits, login throttle)
@@ -171,6 +175,13 @@ class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_staff else self.public()
 
+    def delete(self):
+        """Records another document also prints pass to it first (archive/provenance.py)."""
+        from councilarchive.archive.provenance import release
+
+        release(list(self))
+        return super().delete()
+
 
 class Document(models.Model):
     """One uploaded PDF (an agenda pack, printed minutes, a decision notice or a report)."""
@@ -224,6 +235,13 @@ class Document(models.Model):
         help_text="Shown to the public. Set when the document loads; an officer may publish "
         "one that did not (e.g. a scan awaiting OCR).",
     )
+    issued = models.DateField(
+        null=True, blank=True, help_text="The papers' own date (the agenda's, else the minutes')."
+    )
+    preferred = models.BooleanField(
+        default=False,
+        help_text="Where papers printing the same record differ, this document's text is used.",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -249,6 +267,13 @@ class Document(models.Model):
     def pdf_url(self, page: int | None = None) -> str:
         url = reverse("archive:document_pdf", args=[self.pk])
         return f"{url}#page={page}" if page else url
+
+    def delete(self, *args, **kwargs):
+        """Records another document also prints pass to it first (archive/provenance.py)."""
+        from councilarchive.archive.provenance import release
+
+        release([self])
+        return super().delete(*args, **kwargs)
 
 
 class Page(models.Model):
@@ -630,6 +655,67 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.text[:60]}"
+
+
+class RecordSource(models.Model):
+    """Another document that prints a record: the record's own `document` is its most
+    authoritative source, each further one is a row here (the same minute in the printed minutes
+    and in the next meeting's agenda pack is one Item with one RecordSource). `version` holds what
+    this document prints where it differs from the record (a corrected re-issue, a draft), so
+    officers see it and it takes over when the record's own document is deleted."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="confirmed")
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    vote = models.ForeignKey(
+        Vote, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    attendance = models.ForeignKey(
+        Attendance, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
+    )
+    page_start = models.PositiveIntegerField(null=True, blank=True)
+    page_end = models.PositiveIntegerField(null=True, blank=True)
+    version = models.JSONField(
+        default=dict, blank=True, help_text="This document's values where they differ."
+    )
+
+    class Meta:
+        ordering = ["document", "page_start"]
+        constraints = [
+            *(
+                models.UniqueConstraint(fields=["document", name], name=f"source_once_{name}")
+                for name in ("item", "resolution", "vote", "report", "attendance", "declaration")
+            ),
+            models.CheckConstraint(
+                condition=Exact(
+                    Func(
+                        "item",
+                        "resolution",
+                        "vote",
+                        "report",
+                        "attendance",
+                        "declaration",
+                        function="num_nonnulls",
+                        output_field=models.IntegerField(),
+                    ),
+                    1,
+                ),
+                name="source_of_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} p.{self.page_start}" if self.page_start else str(self.document)
 
 
 def meetings_without_records():

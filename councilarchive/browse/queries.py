@@ -31,6 +31,7 @@ from councilarchive.archive.models import (
     Vote,
 )
 from councilarchive.archive.party_votes import mark_party_line, party_majorities, party_tallies
+from councilarchive.archive.provenance import other_sources
 
 Option = CouncillorVote.Option
 Role = Attendance.Role
@@ -201,7 +202,8 @@ def committee_page(slug: str, today=None) -> dict:
 
 def meeting_page(pk: int) -> dict:
     """A meeting with its items in order and, per item, minute text, resolutions, recorded votes
-    (every name), declarations, reports and the same matter at other meetings. 10 queries."""
+    (every name), declarations, reports, the same matter at other meetings and the other papers
+    that print the item or report. 11 queries."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee__council"), pk=pk)
     items = list(
         meeting.items.defer(*NO_VECTOR)
@@ -233,11 +235,16 @@ def meeting_page(pk: int) -> dict:
         .select_related("document")
         .order_by("page_start", "pk")
     )
+    sources = other_sources(
+        Q(item__meeting=meeting) | Q(report__meeting=meeting) | Q(report__item__meeting=meeting)
+    )
     for report in report_rows:
+        report.source_list = sources.get(("report", report.pk), [])
         reports[report.item_id].append(report)
     for item in items:
         item.declaration_list = declarations.pop(item.pk, [])
         item.report_list = reports.pop(item.pk, [])
+        item.source_list = sources.get(("item", item.pk), [])
         for vote in item.votes.all():
             vote.groups = vote_groups(vote)
     attendance = list(
@@ -474,6 +481,7 @@ def resolution_page(pk: int) -> dict:
         vote.groups = vote_groups(vote)
     return {
         "resolution": resolution,
+        "sources": other_sources(Q(resolution=resolution)).get(("resolution", resolution.pk), []),
         "votes": votes,
         "topics": list(resolution.topics.all()),
         "related": list(

@@ -12,6 +12,11 @@ own meeting (the agenda's, or the minutes' when there is no agenda) whatever bod
 name, and the meeting date given is used when the papers have none. Other boards' minutes
 appended to a pack keep their own committee. Finally the items are linked with the same matter at
 other meetings (related.py).
+
+Papers repeat each other: a minute, resolution, vote, agenda item, report, attendance or
+declaration another document already put in the archive is not created again; this document
+becomes one more source of it, and where the two differ the more authoritative text is used
+(dedup.py, archive/provenance.py).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
+from councilarchive.archive.provenance import release
 from councilarchive.archive.topics import assign_topics
 from councilarchive.ingest.committees import (
     committee_label,
@@ -44,6 +50,7 @@ from councilarchive.ingest.committees import (
 )
 from councilarchive.ingest.corrections import MINUTE_POSITION, Corrections
 from councilarchive.ingest.councillors import CouncillorIndex, MeetingNames, classify_members
+from councilarchive.ingest.dedup import Known
 from councilarchive.ingest.parse import model as parsed
 from councilarchive.ingest.parse.check import problem
 from councilarchive.ingest.related import link_related
@@ -57,8 +64,10 @@ class LoadResult:
 
     def summary(self) -> str:
         c = self.counts
+        known = c.get("confirmed") or {}
+        already = f" ({known['items']} items already known)" if known.get("items") else ""
         return (
-            f"{c.get('meetings', 0)} meetings, {c.get('items', 0)} items, "
+            f"{c.get('meetings', 0)} meetings, {c.get('items', 0)} items{already}, "
             f"{c.get('resolutions', 0)} resolutions, {c.get('votes', 0)} votes, "
             f"{c.get('reports', 0)} reports"
         )
@@ -77,6 +86,7 @@ class _Loader:
         self.council = document.council
         self.committee = committee
         self.kept = kept
+        self.known = Known(document)
         self.hints: list[dict] = []
         self.date_hint = document.meeting_date_hint
         own = pack.agenda.body if pack.agenda is not None else ""
@@ -195,6 +205,15 @@ class _Loader:
             if item is not None:
                 self.kept.check_item(item, {"number": a.number[:20], "title": title})
             else:
+                values = dict(
+                    number=a.number[:20],
+                    title=title,
+                    text=a.description,
+                    pack_pages=(a.pages or "")[:30],
+                )
+                pages = (a.page_start or a.page, a.page_end or a.page)
+                item = self.known_item(meeting, values, pages, f"agenda item {a.number}")
+            if item is None:
                 item = Item.objects.create(
                     meeting=meeting,
                     document=self.document,
@@ -229,10 +248,13 @@ class _Loader:
         for position, m in enumerate(minutes.items):
             title = (m.title or "Untitled")[:1000]
             item = self.kept.item(meeting, minute=True, number=m.minute_number, title=title)
+            values = {"minute_number": m.minute_number[:20], "title": title, "text": m.text}
             if item is not None:
-                values = {"minute_number": m.minute_number[:20], "title": title, "text": m.text}
                 self.kept.check_item(item, values)
             else:
+                where = f"minute {m.minute_number or title[:60]}"
+                item = self.known_item(meeting, values, (m.page_start, m.page_end), where)
+            if item is None:
                 item = Item.objects.create(
                     meeting=meeting,
                     document=self.document,
@@ -256,6 +278,29 @@ class _Loader:
                 self.declaration(meeting, None, d, names)
         return meeting
 
+    # -- records other documents already gave (dedup.py) ---------------------------------------
+    def known_item(self, meeting: Meeting, values: dict, pages, where: str) -> Item | None:
+        """The item another document already recorded for this agenda item or minute, with
+        this document added as one more source of it."""
+        minute = "minute_number" in values
+        number = values["minute_number" if minute else "number"]
+        item = self.known.item(
+            meeting, minute=minute, number=number, title=values["title"], text=values["text"]
+        )
+        if item is not None:
+            self.known.confirm(item, values, pages, where=f"{where} at {meeting}")
+        return item
+
+    def elsewhere(self, item: Item) -> bool:
+        """Could other documents have records under this item (it is not new in this load)?"""
+        return item.edited or ("Item", item.pk) in self.known.claimed
+
+    @staticmethod
+    def label(item: Item) -> str:
+        if item.minute_number:
+            return f"minute {item.minute_number} at {item.meeting}"
+        return f"item “{item.title[:60]}” at {item.meeting}"
+
     def resolution(self, item: Item, position: int, r: parsed.Resolution) -> Resolution:
         values = dict(
             number=(r.number or "")[:20],
@@ -269,19 +314,27 @@ class _Loader:
         if kept is not None:
             self.kept.compare(f"resolution {kept.number or position + 1} of {item}", kept, values)
             return kept
+        if self.elsewhere(item):
+            known = self.known.resolution(item, position, values["number"], r.text)
+            if known is not None:
+                where = f"resolution {r.number or position + 1} of {self.label(item)}"
+                self.known.confirm(known, values, (r.page, None), where=where)
+                return known
         return Resolution.objects.create(
             item=item, document=self.document, position=position, page=r.page, **values
         )
 
     def attendance(self, meeting: Meeting, minutes: parsed.Minutes) -> list:
         """Attendance rows for the minutes' lists; returns the people seated at the meeting
-        (present or substituting, whichever document listed them), to resolve its votes by."""
+        (present or substituting, whichever document listed them), to resolve its votes by.
+        A row another document already gave is confirmed (one more source), not repeated."""
         earlier = Attendance.objects.filter(meeting=meeting)
         taken = set(earlier.values_list("councillor", flat=True))
         seated = {
             a.councillor_id: a.councillor
             for a in earlier.filter(role__in=SEATED_NOW).select_related("councillor")
         }
+        known = self.known.attendance(meeting)
         groups = [
             (Attendance.Role.PRESENT, minutes.present),
             (Attendance.Role.IN_ATTENDANCE, minutes.in_attendance),
@@ -299,6 +352,18 @@ class _Loader:
                 as_role = role
                 if substitute_for and role == Attendance.Role.PRESENT:
                     as_role = Attendance.Role.SUBSTITUTE
+                if councillor.pk in known:
+                    values = dict(
+                        role=as_role,
+                        position=person.role[:200],
+                        substitute_for_id=substitute_for.pk if substitute_for else None,
+                    )
+                    self.known.confirm(
+                        self.known.claim(known.pop(councillor.pk)),
+                        values,
+                        where=f"attendance of {person.name[:100]} at {meeting}",
+                    )
+                    continue
                 if councillor.pk in taken:
                     self.kept.check_attendance(meeting, councillor, as_role)
                     continue
@@ -365,6 +430,18 @@ class _Loader:
         if kept is not None:
             self.kept.check_vote(kept, values, options)
             return
+        if self.elsewhere(item):
+            record = dict(
+                values,
+                count_mismatch=v.count_mismatch,
+                tally_only=v.tally_only,
+                names={str(c.pk): o for c, o in options.items()},
+            )
+            known = self.known.vote(item, position, record)
+            if known is not None:
+                where = f"vote {position + 1} on {self.label(item)}"
+                self.known.confirm(known, record, (v.page, None), where=where)
+                return
         vote = Vote.objects.create(
             item=item,
             resolution=resolution,
@@ -383,6 +460,13 @@ class _Loader:
     def declaration(
         self, meeting: Meeting, item: Item | None, d: parsed.Declaration, names: MeetingNames
     ) -> None:
+        member = (d.member or "")[:300]
+        known = self.known.declaration(meeting, member, d.text)
+        if known is not None:
+            values = dict(member=member, item_ref=d.item_ref[:100], text=d.text)
+            where = f"declaration by {member[:100]} at {meeting}"
+            self.known.confirm(known, values, (d.page, None), where=where)
+            return
         found = names.resolve(d.member) if d.member else None
         if found is not None and found.problem:
             self.name_problem(found.problem, d.page, f"declaration by {d.member}")
@@ -417,15 +501,14 @@ class _Loader:
         if kept is not None:
             self.kept.compare(f"report “{kept.subject[:60]}”", kept, values)
             kept.refresh_from_db(fields=["item", "meeting"])  # SET_NULL by the removal
-            relink = {}
-            if kept.item_id is None and item is not None:
-                relink["item"] = item  # its item was parsed again: point at the new one
-            if kept.meeting_id is None and meeting is not None:
-                relink["meeting"] = meeting
-            if relink:
-                for name, value in relink.items():
-                    setattr(kept, name, value)
-                kept.save(update_fields=list(relink))
+            _relink(kept, item, meeting)  # its item was parsed again: point at the new one
+            return
+        known = self.known.report(meeting, values["subject"])
+        if known is not None:
+            pages = (r.page_start, r.page_end)
+            where = f"report “{values['subject'][:60]}”"
+            self.known.confirm(known, {**values, "body": r.body}, pages, where=where)
+            _relink(known, item, meeting)
             return
         Report.objects.create(
             document=self.document,
@@ -441,8 +524,23 @@ class _Loader:
 SEATED_NOW = (Attendance.Role.PRESENT, Attendance.Role.SUBSTITUTE)
 
 
+def _relink(report: Report, item: Item | None, meeting: Meeting | None) -> None:
+    """Point a report that has no item or meeting at this pack's."""
+    relink = {"item": item, "meeting": meeting}
+    relink = {
+        k: v for k, v in relink.items() if v is not None and getattr(report, f"{k}_id") is None
+    }
+    for name, value in relink.items():
+        setattr(report, name, value)
+    if relink:
+        report.save(update_fields=list(relink))
+
+
 def _remove_records_of(document: Document) -> None:
-    """What this document contributed, except what officers have edited."""
+    """What this document contributed, except what officers have edited; records other
+    documents also print pass to them (provenance.release), and its own confirmations go."""
+    release([document], edited=False)
+    document.confirmed.all().delete()
     document.pages.all().delete()
     Report.objects.filter(document=document, edited=False).delete()
     Declaration.objects.filter(document=document).delete()
@@ -462,9 +560,12 @@ def load(
     with transaction.atomic():
         kept = Corrections(document)
         _remove_records_of(document)
+        _describe(document, pack)
         loader = _Loader(pack, document, committee or document.committee, kept)
         loader.pages = pages
         loader.run()
+        loader.known.save()
+        loader.counts["confirmed"] = dict(loader.known.confirmed)
         meetings_without_records().delete()
         classify_members(document.council)
         loader.counts["related"] = link_related(document)
@@ -477,20 +578,29 @@ def load(
             *loader.hints,
             *kept.conflicts,
             *loader.name_problems,
+            *loader.known.problems,
         ]
         document.status = Document.Status.LOADED
         document.error = ""
         document.finished_at = timezone.now()
-        if pack.agenda is not None:
-            document.kind = Document.Kind.AGENDA_PACK
-        elif pack.minutes:
-            document.kind = Document.Kind.MINUTES
-        elif pack.reports:
-            document.kind = Document.Kind.REPORT
-        if not document.title:
-            document.title = _title(pack)[:500]
         document.save()
     return LoadResult(document=document, counts=loader.counts)
+
+
+def _describe(document: Document, pack: parsed.Pack) -> None:
+    """What the papers are and their own date, before loading: they decide whose text a record
+    printed in several documents carries (provenance.authority)."""
+    if pack.agenda is not None:
+        document.kind = Document.Kind.AGENDA_PACK
+    elif pack.minutes:
+        document.kind = Document.Kind.MINUTES
+    elif pack.reports:
+        document.kind = Document.Kind.REPORT
+    if not document.title:
+        document.title = _title(pack)[:500]
+    own = pack.agenda.date if pack.agenda is not None else None
+    minutes = next((m.date for m in pack.minutes if m.date), None)
+    document.issued = own or minutes or document.meeting_date_hint
 
 
 def _title(pack: parsed.Pack) -> str:

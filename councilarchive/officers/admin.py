@@ -11,15 +11,15 @@ import math
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from councilarchive.archive import models
+from councilarchive.archive import models, provenance
 from councilarchive.archive.counters import Counter
 from councilarchive.ingest.tasks import IN_PROGRESS
 from councilarchive.officers import admin_views
@@ -49,6 +49,14 @@ class EditedOnSave(admin.ModelAdmin):
         if change and set(form.changed_data) - {"edited"}:
             obj.edited = True
         super().save_model(request, obj, form, change)
+
+    def get_inline_instances(self, request, obj=None):
+        """The other papers printing the record are listed only where there are some."""
+        inlines = super().get_inline_instances(request, obj)
+        sources = getattr(obj, "sources", None)
+        if sources is None or not sources.exists():
+            inlines = [i for i in inlines if i.model is not models.RecordSource]
+        return inlines
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -88,7 +96,7 @@ def counts_label(document: models.Document) -> str:
 
 
 # What an officer may correct on a Document; everything else is what ingest recorded.
-DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint", "published"}
+DOCUMENT_EDITABLE = {"title", "kind", "committee", "meeting_date_hint", "published", "preferred"}
 
 
 @admin.register(models.Document)
@@ -112,11 +120,14 @@ class DocumentAdmin(admin.ModelAdmin):
         "committee",
         "meeting_date_hint",
         "published",
+        "preferred",
+        "issued",
         "status_column",
         "error",
         "progress",
         "took",
         "found",
+        "sources",
         "problems",
         "original_name",
         "file",
@@ -172,6 +183,18 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description="Uploaded", ordering="created_at")
     def created(self, obj):
         return obj.created_at
+
+    @admin.display(description="Added and confirmed")
+    def sources(self, obj):
+        """What this document added and what other papers already gave (issue 18)."""
+        lines = provenance.source_lines(obj) if obj.pk else []
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "preferred" in form.changed_data:
+            moved = provenance.settle(obj)
+            messages.info(request, f"{moved} record(s) now carry another document's text.")
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -280,6 +303,50 @@ class PageAdmin(admin.ModelAdmin):
     raw_id_fields = ["document"]
 
 
+def sources_inline(record: str) -> type[admin.TabularInline]:
+    """The other papers that print a record, with what each prints differently: read-only."""
+
+    class SourceInline(admin.TabularInline):
+        model = models.RecordSource
+        fk_name = record
+        fields = ["document", "page_start", "page_end", "version"]
+        readonly_fields = fields
+        extra = 0
+        can_delete = False
+        verbose_name = "other paper printing this"
+        verbose_name_plural = "also printed in (a version is what that paper prints differently)"
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+    return SourceInline
+
+
+@admin.register(models.RecordSource)
+class RecordSourceAdmin(admin.ModelAdmin):
+    """The other papers printing a record; an officer may choose one's version for the record."""
+
+    list_display = ["__str__", "record", "page_start", "version"]
+    list_select_related = ["document"]
+    fields = ["document", "record", "page_start", "page_end", "version"]
+    readonly_fields = fields
+    actions = ["use_version"]
+
+    @admin.display(description="Record")
+    def record(self, obj):
+        return provenance.record_of(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Use the selected papers' versions (kept over re-parses)")
+    def use_version(self, request, queryset):
+        for source in queryset:
+            record = provenance.choose(source)
+            admin_views.audit(request.user, record, CHANGE, f"Took the version of {source}.")
+        messages.success(request, f"{len(queryset)} record(s) now carry the chosen version.")
+
+
 @admin.register(models.Item)
 class ItemAdmin(EditedOnSave):
     list_display = ["title", "meeting", "number", "minute_number", "page_start", "edited"]
@@ -287,6 +354,7 @@ class ItemAdmin(EditedOnSave):
     search_fields = ["title", "text"]
     raw_id_fields = ["meeting", "document", "related"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("item")]
 
 
 @admin.register(models.Report)
@@ -296,6 +364,7 @@ class ReportAdmin(EditedOnSave):
     search_fields = ["subject", "summary", "author"]
     raw_id_fields = ["meeting", "item"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("report")]
 
 
 @admin.register(models.Resolution)
@@ -305,6 +374,7 @@ class ResolutionAdmin(EditedOnSave):
     search_fields = ["text", "reason"]
     raw_id_fields = ["item"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("resolution")]
     pinned_parents = ("item",)
 
 
@@ -332,7 +402,7 @@ class VoteAdmin(EditedOnSave):
     search_fields = ["question", "item__title"]
     raw_id_fields = ["item", "resolution"]
     readonly_fields = ["document"]
-    inlines = [CouncillorVoteInline]
+    inlines = [CouncillorVoteInline, sources_inline("vote")]
     pinned_parents = ("item", "resolution")
 
 
@@ -343,6 +413,7 @@ class AttendanceAdmin(EditedOnSave):
     search_fields = ["councillor__name", "printed_name"]
     raw_id_fields = ["meeting", "councillor", "substitute_for"]
     readonly_fields = ["document"]
+    inlines = [sources_inline("attendance")]
 
 
 @admin.register(models.Declaration)

@@ -34,6 +34,7 @@ from councilarchive.archive.models import (
     Vote,
     meetings_without_records,
 )
+from councilarchive.archive.provenance import source_lines
 from councilarchive.ingest.councillors import (
     classify_members,
     keep_old_url,
@@ -189,7 +190,8 @@ def requeue_documents(documents, user) -> int:
 @transaction.atomic
 def delete_documents(documents, user, *, log: bool = True) -> int:
     """Delete documents and everything parsed from them (cascade), the meetings only they spoke
-    of, and their stored files; councillors, committees and other documents' records stay."""
+    of, and their stored files; councillors, committees and other documents' records stay, and
+    a record another document also prints passes to it (Document.delete -> provenance.release)."""
     files = []
     count = 0
     for document in documents:
@@ -265,6 +267,7 @@ def review_view(model_admin, request, object_id):
         "attendance": attendance,
         "rows": rows,
         "problems": problems,
+        "source_lines": source_lines(document),
     }
     return TemplateResponse(request, "admin/archive/document/review.html", context)
 

@@ -25,11 +25,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import QueryDict
 from psycopg import sql
 
 from councilarchive.archive.models import Committee, Meeting, Topic
+from councilarchive.archive.provenance import other_sources
 from councilarchive.search import ranking, snippets
 from councilarchive.search.filters import SearchFilterSet
 from councilarchive.search.ranking import (
@@ -86,6 +87,7 @@ class Result:
     snippet: str  # with snippets.START/STOP markers; render with |highlight
     record: object
     rank: float
+    also_in: list = field(default_factory=list)  # other papers printing it (RecordSource rows)
 
     @property
     def kind_label(self) -> str:
@@ -421,11 +423,17 @@ def rows_for(hits: list[Hit], text: str) -> list[Result]:
     meetings = Meeting.objects.select_related("committee").in_bulk(
         [h.meeting_id for h in hits if h.meeting_id and h.source == "page"]
     )
-    return [
-        describe(SOURCE[h.source], h, records[h.source, h.pk], meetings)
-        for h in hits
-        if (h.source, h.pk) in records
-    ]
+    shown = [h for h in hits if (h.source, h.pk) in records]
+    rows = [describe(SOURCE[h.source], h, records[h.source, h.pk], meetings) for h in shown]
+    with_sources = {n: pks for n, pks in by_source.items() if n in ("item", "resolution", "report")}
+    if with_sources:
+        condition = Q()
+        for name, pks in with_sources.items():
+            condition |= Q(**{f"{name}__in": pks})
+        sources = other_sources(condition)
+        for row, hit in zip(rows, shown, strict=True):
+            row.also_in = sources.get((hit.source, hit.pk), [])
+    return rows
 
 
 def describe(source: Source, hit: Hit, record, meetings) -> Result:

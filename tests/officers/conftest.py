@@ -20,12 +20,14 @@ SMALL_PACK = PACKS / "002_f3da20a1edfad8fa.pdf"  # 36 pages, a standalone report
 VOTES_PACK = PACKS / "000_44206e63360eab18.pdf"  # County Council: minutes with recorded votes
 
 officers_migration = importlib.import_module("councilarchive.archive.migrations.0005_officers")
+dedup_migration = importlib.import_module("councilarchive.archive.migrations.0011_dedup_provenance")
 
 
 def officers_group() -> Group:
     """The migration's group (recreated if a transactional test flushed the database)."""
     if not Group.objects.filter(name="Officers").exists():
         officers_migration.create_officers(apps, None)
+        dedup_migration.grant_officers(apps, None)
     return Group.objects.get(name="Officers")
 
 

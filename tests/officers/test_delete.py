@@ -63,3 +63,29 @@ def test_deleting_a_document_keeps_councillors_and_other_documents_records(
     ).exists()
     assert LogEntry.objects.filter(object_id=str(doomed.pk), action_flag=DELETION, user=officer)
     assert file_name  # the stored file is removed when the transaction commits (not here)
+
+
+def test_an_officer_deletes_one_of_two_papers_printing_the_same_minutes(
+    officer_client, votes_document, tmp_path
+):
+    """The second paper's RecordSources cascade (officers may delete them) and the records it
+    shares with the first stay, carried by the first."""
+    from councilarchive.archive.models import RecordSource
+    from tests.ingest.renderings import restamp
+    from tests.officers.conftest import VOTES_PACK
+
+    copy, _ = store(restamp(VOTES_PACK, tmp_path / "copy.pdf"))
+    pages = dump_pages("000")
+    load(parse(pages), copy, pages)
+    items = Item.objects.count()
+    shared = set(Item.objects.filter(document=copy).values_list("pk", flat=True))
+    assert len(shared) == 22 and not Item.objects.filter(document=votes_document).exists()
+    assert RecordSource.objects.filter(document=votes_document).count() >= 22
+    response = officer_client.post(f"/admin/archive/document/{copy.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=copy.pk).exists()
+    assert Item.objects.count() == items
+    assert set(Item.objects.filter(pk__in=shared).values_list("document", flat=True)) == {
+        votes_document.pk
+    }
+    assert not RecordSource.objects.filter(document=votes_document).exists()
