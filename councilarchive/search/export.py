@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from councilarchive.archive.plaintext import clean_all
 from councilarchive.archive.syndication import SafeAtom1Feed
 from councilarchive.search import snippets
-from councilarchive.search.citation import cite
+from councilarchive.search.citation import cite_rows
 from councilarchive.search.query import InvalidSearch, rows_for, search
 
 CHUNK = 200  # rows fetched (with snippets) at a time
@@ -37,7 +37,9 @@ def export_rows(request, results):
     their text stripped of characters no file format carries."""
     hits = results.hits[: settings.SEARCH_EXPORT_CAP]
     for start in range(0, len(hits), CHUNK):
-        for row in rows_for(hits[start : start + CHUNK], results.query):
+        rows = rows_for(hits[start : start + CHUNK], results.query)
+        cite_rows(rows)
+        for row in rows:
             yield clean_all(
                 {
                     "kind": row.kind,
@@ -45,7 +47,7 @@ def export_rows(request, results):
                     "committee": str(row.committee) if row.committee else "",
                     "date": row.date.isoformat() if row.date else "",
                     "snippet": snippets.plain(row.snippet),
-                    "cite": cite(row.record) if row.kind == "resolution" else "",
+                    "cite": row.cite,
                     "url": request.build_absolute_uri(row.url),
                     "pdf_url": request.build_absolute_uri(row.pdf_url),
                 }
