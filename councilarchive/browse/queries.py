@@ -455,7 +455,9 @@ def report_page(pk: int) -> dict:
 
 def resolution_page(pk: int) -> dict:
     resolution = get_object_or_404(
-        Resolution.objects.defer(*NO_VECTOR).select_related("item__meeting__committee", "document"),
+        Resolution.objects.defer(*NO_VECTOR).select_related(
+            "item__meeting__committee__council", "document"
+        ),
         pk=pk,
     )
     votes = list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
@@ -47,7 +48,8 @@ def error_banner(errors: dict) -> str:
 def _page(request, template, *, kinds=None, extra=None):
     context = {
         "help": HELP,
-        "searched": bool(request.GET),
+        # No query lists the newest records, so every visit to the page shows some.
+        "searched": True,
         "sort_choices": SORT_CHOICES,
         "filtered": filters_in_use(request.GET),
         "kinds_fixed": bool(kinds),
@@ -61,7 +63,11 @@ def _page(request, template, *, kinds=None, extra=None):
             "error_banner": error_banner(invalid.errors),
         }
         return render(request, template, context, status=400)
-    context |= {"results": results, "filterset": results.filterset}
+    context |= {
+        "results": results,
+        "filterset": results.filterset,
+        "export_rows": min(results.count, settings.SEARCH_EXPORT_CAP),
+    }
     citation.cite_rows(results.rows)
     if results.query and results.count == 0 and not results.message:
         context["suggestions"] = suggestions(results.query)

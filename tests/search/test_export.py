@@ -42,6 +42,18 @@ def test_json_export_lists_results_with_plain_snippets(client, archive):
     assert {r["kind"] for r in data["results"]} == {"report", "page"}
     snippet = next(r["snippet"] for r in data["results"] if r["kind"] == "page")
     assert "<script>alert(1)</script>" in snippet and "\x02" not in snippet
+    cites = {r["kind"]: r["cite"] for r in data["results"]}
+    assert cites["report"].startswith("Kent County Council, Cabinet, ")
+    assert ", report “Oakwood Primary School expansion" in cites["report"]
+    assert cites["page"].startswith("Kent County Council, ") and ", page " in cites["page"]
+
+
+def test_every_export_row_has_a_citation(client, archive):
+    rows = list(
+        csv.DictReader(io.StringIO(body(client.get("/search/export.csv", {"q": "oakwood"}))))
+    )
+    assert len({r["kind"] for r in rows}) >= 3
+    assert all(r["cite"].startswith("Kent County Council, ") for r in rows)
 
 
 def test_atom_feed_lists_new_matches_escaped(client, archive):
