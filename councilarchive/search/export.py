@@ -139,10 +139,15 @@ class SearchFeed(Feed):
         params.pop("page", None)
         results = search(params, limit=FEED_ITEMS, per_page=FEED_ITEMS, with_facets=False)
         results.querystring = request.GET.urlencode()
+        results.feed_path = request.get_full_path()
         return results
 
+    def feed_url(self, results):
+        """rel="self": this feed with its query, not the bare /search/feed/."""
+        return results.feed_path
+
     def title(self, results):
-        return f"Council Archive: {results.query or 'all records'}"
+        return f"{settings.COUNCIL_NAME} archive: {results.query or 'all records'}"
 
     def link(self, results):
         return f"{reverse('search:search')}?{results.querystring}"

@@ -81,3 +81,12 @@ def test_bad_input_is_a_400(client, archive, url):
     response = client.get(url, {"q": "oakwood", "until": "31/31/2019"})
     assert response.status_code == 400
     assert "until" in response.json()["errors"]
+
+
+def test_search_feed_links_to_itself_with_its_query(client, archive):
+    response = client.get("/search/feed/", {"q": "oakwood", "committee": "cabinet"})
+    feed = ET.fromstring(body(response) if response.streaming else response.content)
+    selves = [link.get("href") for link in feed.iter(f"{ATOM}link") if link.get("rel") == "self"]
+    assert selves == ["http://testserver/search/feed/?q=oakwood&committee=cabinet"]
+    ids = [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
+    assert ids and all(i.startswith("http://testserver/") for i in ids)
