@@ -110,3 +110,48 @@ def test_document_page_view(page, site):  # noqa: F811
     )
     page.get_by_role("link", name="Page 8 →").click()
     page.wait_for_url("**/pages/8/?q=bypass")
+
+
+PAGE_TYPES = {
+    "home": lambda site: "/",
+    "committees": lambda site: "/committees/",
+    "meetings": lambda site: "/meetings/",
+    "committee": lambda site: site.full.get_absolute_url(),
+    "meeting": lambda site: site.may.get_absolute_url(),
+    "resolution": lambda site: site.resolution.get_absolute_url(),
+    "vote": lambda site: site.vote.get_absolute_url(),
+    "report": lambda site: site.report.get_absolute_url(),
+    "document": lambda site: site.pack.get_absolute_url(),
+    "councillor": lambda site: site.cobb.get_absolute_url(),
+    "topic": lambda site: site.finance.get_absolute_url(),
+    "search-newest": lambda site: "/search/",
+    "search-nothing": lambda site: "/search/?q=quillfeld&kind=report",
+    "api": lambda site: "/api/",
+}
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_type_at_both_widths(page, site, name):  # noqa: F811
+    look(page, name, PAGE_TYPES[name](site))
+
+
+def test_meeting_page_opens_with_what_was_decided(page, site):  # noqa: F811
+    page.set_viewport_size(WIDE)
+    page.goto(site.may.get_absolute_url())
+    decided = page.locator("#decisions-heading").bounding_box()["y"]
+    assert decided < WIDE["height"], "what was decided is below the fold"
+    assert page.locator("header").inner_text().startswith("Kent County Council")
+    nav = page.get_by_role("navigation", name="Main")
+    for name in ("Committees", "Meetings"):
+        nav.get_by_role("link", name=name).click()
+        assert page.locator("h1").inner_text() == name
+
+
+def test_resolution_results_land_on_the_resolution(page, site):  # noqa: F811
+    page.goto("/search/resolutions/?q=bypass")
+    links = page.locator("ol.results h3 a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs
+    for href in hrefs:
+        page.goto(href)
+        assert "bypass" in page.locator("main").inner_text().lower(), href
