@@ -138,3 +138,15 @@ def test_declaration_item_reference_is_not_doubled(client, browse):
     browse.declaration.save()
     html = get(client, browse.may)
     assert "(item Item" not in html and "Mrs Birchwood</a> (Item 7):" in html
+
+
+def test_minutes_keep_their_paragraphs_and_numbered_sub_paragraphs(client, browse):
+    browse.bypass.text = (
+        "(1) Mr Ashcombe moved the following motion: That the bypass be approved. "
+        "(2) The motion was put <b>to the vote</b>.\n\nA second paragraph\nwith a line break."
+    )
+    browse.bypass.save()
+    html = get(client, browse.may)
+    assert "<p>(1) Mr Ashcombe moved the following motion: That the bypass be approved.</p>" in html
+    assert "<p>(2) The motion was put &lt;b&gt;to the vote&lt;/b&gt;.</p>" in html
+    assert "<p>A second paragraph<br>with a line break.</p>" in html
