@@ -107,6 +107,9 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("sort") and not (self.data.get("q") or "").strip():
+            self.data = self.data.copy()  # no words: newest first, and the "Sort by" box says so
+            self.data["sort"] = "newest"
         for field in self.fields.values():
             field.widget.attrs["form"] = self.ID
         for name in ("since", "until"):

@@ -86,6 +86,7 @@ def test_empty_query_lists_the_newest_records(client, archive):
     response, html = page(client)
     assert response.status_code == 200
     assert "Newest records" in html and "<strong>newest</strong>" in html
+    assert '<option value="newest" selected>' in html  # the Sort by box agrees
     assert "relevance" not in html[html.index("result-count") :]
     dates = [d for d in re.findall(r'<a href="/meetings/\d+/">[^<]*, (\d+ \w+ \d{4})</a>', html)]
     parsed = [dt.datetime.strptime(d, "%d %B %Y") for d in dates]
