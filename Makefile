@@ -45,7 +45,8 @@ run: install .env
 test: install $(AXE)
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest; status=$$?; \
+	echo "Browser screenshots (1280 and 390 px): $(CURDIR)/test-output/screenshots/"; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,8 +6,10 @@ councillors. Field names follow the Open Civic Data Event and VoteEvent models w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -34,6 +36,22 @@ OCD_OPTION = {"for": "yes", "against": "no", "abstain": "abstain"}
 OCD_RESULT = {"carried": "pass", "lost": "fail"}
 
 
+# Every endpoint: (path under /api/, what it returns, is it a list). The API page and the OpenAPI
+# description are both written from this table.
+ENDPOINTS = [
+    ("meetings/", "Meetings, newest first.", True),
+    ("meetings/{id}/", "One meeting with its agenda items.", False),
+    ("items/", "Agenda items and minutes, newest meeting first.", True),
+    ("items/{id}/", "One agenda item or minute, with its resolutions and votes.", False),
+    ("resolutions/", "Resolutions, newest meeting first.", True),
+    ("resolutions/{id}/", "One resolution with its meeting.", False),
+    ("votes/", "Votes with each councillor's vote.", True),
+    ("votes/{id}/", "One vote.", False),
+    ("councillors/", "Councillors A–Z with the forms of their name as printed.", True),
+    ("councillors/{slug}/", "One councillor with every recorded vote they cast.", False),
+]
+
+
 class ListParams(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
     committee = forms.SlugField(required=False)
@@ -54,6 +72,10 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _page(request, queryset, serialise):
+    unknown = sorted(set(request.GET) - set(ListParams.base_fields))
+    if unknown:  # a misspelt filter would otherwise silently return everything
+        known = ", ".join(ListParams.base_fields)
+        return None, {name: [f"Unknown parameter; lists take {known}."] for name in unknown}
     params = ListParams(request.GET)
     if not params.is_valid():
         return None, params.errors
@@ -244,9 +266,79 @@ def _one(data):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+def json_errors(view):
+    """A missing record answers 404 in JSON, as every other API answer is."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as missing:
+            return not_found(request, detail=str(missing))
+
+    return wrapped
+
+
+def not_found(request, detail: str = ""):
+    return JsonResponse(
+        {"error": "Not found", "detail": detail or f"No endpoint at {request.path}"}, status=404
+    )
+
+
 @require_safe
 def index(request):
-    return render(request, "api/index.html", {"base": request.build_absolute_uri("/api/")})
+    base = request.build_absolute_uri("/api/")
+    return render(request, "api/index.html", {"base": base, "endpoints": ENDPOINTS})
+
+
+@require_safe
+def openapi(request):
+    """An OpenAPI 3.1 description of every endpoint (paths, parameters, answers)."""
+    list_parameters = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "committee", "in": "query", "schema": {"type": "string"}},
+        {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+    ]
+    error = {"description": "An error, as JSON", "content": {"application/json": {}}}
+    paths = {}
+    for path, summary, is_list in ENDPOINTS:
+        parameters = list_parameters if is_list else []
+        for name in ("id", "slug"):
+            if "{" + name + "}" in path:
+                kind = "integer" if name == "id" else "string"
+                parameters = [
+                    {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+                ]
+        answers = {"200": {"description": summary, "content": {"application/json": {}}}}
+        answers["400" if is_list else "404"] = error
+        paths[f"/api/{path}"] = {
+            "get": {"summary": summary, "parameters": parameters, "responses": answers}
+        }
+    return JsonResponse(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": f"{settings.COUNCIL_NAME} archive API", "version": "1"},
+            "servers": [{"url": request.build_absolute_uri("/")}],
+            "paths": paths,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def items(request):
+    queryset = Item.objects.select_related("meeting__committee", "document").defer(
+        "search_vector", "text"
+    )
+    return _list(request, queryset.order_by("-meeting__date", "position", "pk"), item_list_json)
+
+
+def item_list_json(request, item: Item) -> dict:
+    meeting = item.meeting
+    return item_json(request, item, brief=True) | {
+        "event": {"url": _abs(request, "api:meeting", meeting.pk), "name": str(meeting)}
+    }
 
 
 @require_safe

@@ -160,6 +160,11 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("archive:meeting", args=[self.pk])
 
+    def citation(self) -> str:
+        """'Kent County Council, County Council, 13 July 2017': how a reference to it opens."""
+        committee = self.committee
+        return f"{committee.council}, {committee}, {self.date:%-d %B %Y}"
+
 
 def document_upload_to(instance, filename):
     # Stored by content hash, never by the uploader's name: no collisions, nothing executable.
@@ -297,6 +302,13 @@ class Page(models.Model):
 
     def __str__(self):
         return f"{self.document} p.{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("document_page", args=[self.document_id, self.number])
+
+    def citation(self) -> str:
+        """'Kent County Council, Agenda pack: Cabinet 5 March 2018, page 12'."""
+        return f"{self.document.council}, {self.document}, page {self.number}"
 
 
 class Topic(models.Model):
@@ -469,6 +481,16 @@ class Item(models.Model):
         label = self.minute_number or self.number
         return f"{label}. {self.title}" if label else self.title
 
+    def citation(self) -> str:
+        """'Kent County Council, County Council, 13 July 2017, minute 23'."""
+        if self.minute_number:
+            where = f"minute {self.minute_number}"
+        elif self.number:
+            where = f"agenda item {self.number}"
+        else:
+            where = f"“{self.title}”"
+        return f"{self.meeting.citation()}, {where}"
+
 
 class Report(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reports")
@@ -510,6 +532,15 @@ class Report(models.Model):
     def get_absolute_url(self):
         return reverse("archive:report", args=[self.pk])
 
+    def citation(self) -> str:
+        """'Kent County Council, Cabinet, 5 March 2018, report “Budget 2018-19”, PDF pages 7–16'."""
+        opening = self.meeting.citation() if self.meeting else f"{self.document.council}"
+        pages = ""
+        if self.page_start:
+            last = self.page_end if self.page_end and self.page_end != self.page_start else None
+            pages = f", PDF page{'s' if last else ''} {self.page_start}{f'–{last}' if last else ''}"
+        return f"{opening}, report “{self.subject}”{pages}"
+
 
 class Resolution(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="resolutions")
@@ -539,6 +570,17 @@ class Resolution(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:resolution", args=[self.pk])
+
+    def citation(self) -> str:
+        """'Kent County Council, County Council, 13 July 2017, minute 23(3)'."""
+        item = self.item
+        if item.minute_number:
+            where = f"minute {item.minute_number}{self.number}"
+        elif item.number:
+            where = f"item {item.number}{self.number}"
+        else:
+            where = f"resolution {self.number}".strip()
+        return f"{item.meeting.citation()}, {where}"
 
 
 class Vote(models.Model):

@@ -12,10 +12,20 @@ glyph mapped to U+0007, text stored before ingest cleaned it) would make the XML
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import SafeData
 
 from councilarchive.archive.plaintext import clean_all
+
+
+def tag_uri(link: str, when) -> str:
+    """An entry's id as an RFC 4151 tag: URI, 'tag:example.org,2019-05-09:/votes/7/' (Django's
+    own get_tag_uri appends '/' and the fragment: '/votes/7//')."""
+    parts = urlsplit(link)
+    day = f",{when:%Y-%m-%d}" if when else ""
+    return f"tag:{parts.hostname}{day}:{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 class SafeAtom1Feed(Atom1Feed):
@@ -24,6 +34,8 @@ class SafeAtom1Feed(Atom1Feed):
         self.feed = clean_all(self.feed)
 
     def add_item(self, title, link, description, **kwargs):
+        if kwargs.get("unique_id") is None:
+            kwargs["unique_id"] = tag_uri(link, kwargs.get("pubdate"))
         html = isinstance(description, SafeData)
         super().add_item(title, link, description, **kwargs)
         self.items[-1] = {**clean_all(self.items[-1]), "summary_is_html": html}

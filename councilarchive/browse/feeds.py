@@ -130,9 +130,9 @@ class EntryFeed(Feed):
         return entry["date"]
 
     def item_guid(self, entry):
-        return entry["guid"]
-
-    item_guid_is_permalink = False
+        """None: the Atom writer then makes the entry's id a tag: URI from its absolute link and
+        date ("tag:example.org,2019-05-09:/votes/7/"), as Atom requires, not "vote-7"."""
+        return None
 
 
 def newest(entries: list[dict]) -> list[dict]:
@@ -146,7 +146,7 @@ class CommitteeFeed(EntryFeed):
         return get_object_or_404(Committee, slug=slug)
 
     def title(self, committee):
-        return f"{committee.name}: resolutions and votes"
+        return f"{committee.name}, {settings.COUNCIL_NAME}: resolutions and votes"
 
     def link(self, committee):
         return committee.get_absolute_url()

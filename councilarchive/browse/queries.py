@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from councilarchive.archive.models import (
@@ -131,6 +132,37 @@ def home_page(limit: int = 10) -> dict:
             :limit
         ],
         "topics": Topic.objects.only("name", "slug").order_by("name"),
+    }
+
+
+def committee_index() -> dict:
+    """Committees A–Z with how many meetings each has and the dates of the first and last."""
+    return {
+        "committees": Committee.objects.annotate(
+            meeting_count=Count("meetings"), first=Min("meetings__date"), last=Max("meetings__date")
+        ).order_by("name")
+    }
+
+
+MEETINGS_PER_PAGE = 50
+
+
+def meeting_index(number: int) -> dict:
+    """One page of every meeting, newest first, with how many items and recorded votes each has."""
+    meetings = (
+        Meeting.objects.select_related("committee")
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-date", "-time", "-pk")
+    )
+    start = (number - 1) * MEETINGS_PER_PAGE
+    rows = list(meetings[start : start + MEETINGS_PER_PAGE + 1])
+    if not rows and number > 1:
+        raise Http404("No such page of meetings")
+    return {
+        "meetings": rows[:MEETINGS_PER_PAGE],
+        "number": number,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if len(rows) > MEETINGS_PER_PAGE else None,
     }
 
 
@@ -256,9 +288,14 @@ def meeting_page(pk: int) -> dict:
     siblings = Meeting.objects.for_committee(meeting.committee).only("date", "committee_id")
     previous = siblings.filter(date__lt=meeting.date).order_by("-date").first()
     following = siblings.filter(date__gt=meeting.date).order_by("date").first()
+    sources = {item.document_id: item.document for item in items}
+    decided = [item for item in items if item.resolutions.all() or item.votes.all()]
     return {
         "meeting": meeting,
         "items": items,
+        "decided": decided,
+        "sources": sorted(sources.values(), key=lambda d: (d.kind != "agenda_pack", d.pk)),
+        "agenda_only": bool(items) and not any(item.minute_number for item in items),
         "meeting_declarations": declarations.pop(None, [])
         + [d for ds in declarations.values() for d in ds],
         "unlinked_reports": [r for rs in reports.values() for r in rs],
@@ -471,7 +508,9 @@ def report_page(pk: int) -> dict:
 
 def resolution_page(pk: int) -> dict:
     resolution = get_object_or_404(
-        Resolution.objects.defer(*NO_VECTOR).select_related("item__meeting__committee", "document"),
+        Resolution.objects.defer(*NO_VECTOR).select_related(
+            "item__meeting__committee__council", "document"
+        ),
         pk=pk,
     )
     votes = list(

@@ -6,6 +6,8 @@ app_name = "archive"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("committees/", views.committees, name="committees"),
+    path("meetings/", views.meetings, name="meetings"),
     path("committees/<slug:slug>/", views.committee, name="committee"),
     path("committees/<slug:slug>/meetings.ics", feeds.committee_calendar, name="committee_ics"),
     path("committees/<slug:slug>/feed/", feeds.CommitteeFeed(), name="committee_feed"),

@@ -28,6 +28,26 @@ def home(request):
 
 
 @require_safe
+def committees(request):
+    return render(request, "browse/committees.html", queries.committee_index())
+
+
+class MeetingsPage(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+@require_safe
+def meetings(request):
+    """Every meeting, newest first, a page of MEETINGS_PER_PAGE at a time."""
+    form = MeetingsPage(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Page must be a whole number from 1.")
+    return render(
+        request, "browse/meetings.html", queries.meeting_index(form.cleaned_data["page"] or 1)
+    )
+
+
+@require_safe
 def committee(request, slug):
     return render(request, "browse/committee.html", queries.committee_page(slug))
 

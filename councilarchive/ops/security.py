@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 from councilarchive.archive.counters import Counter
 
@@ -57,6 +58,16 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def too_many(request, count: int, seconds: int, retry: int) -> HttpResponse:
+    """The 429 a person or a program reads: JSON for the API, a page for the rest (an export
+    link opened in a browser shows the page too), each saying when to try again."""
+    said = f"Too many requests: at most {count} every {seconds} s. Try again in {retry} s."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": said, "retry_after": retry}, status=429)
+    context = {"count": count, "seconds": seconds, "retry_after": retry, "path": request.path}
+    return HttpResponse(render_to_string("429.html", context, request), status=429)
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,12 +80,7 @@ class RateLimitMiddleware:
                 (hit,) = Counter.objects.hit((f"rate:{group}", client_address(request), seconds))
                 if hit.count > count:
                     retry = hit.retry_after
-                    response = HttpResponse(
-                        f"Too many requests: at most {count} every {seconds} s. "
-                        f"Try again in {retry} s.\n",
-                        status=429,
-                        content_type="text/plain; charset=utf-8",
-                    )
+                    response = too_many(request, count, seconds, retry)
                     response["Retry-After"] = str(retry)
                     return response
         return self.get_response(request)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from councilarchive.archive.plaintext import clean_all
 from councilarchive.archive.syndication import SafeAtom1Feed
 from councilarchive.search import snippets
-from councilarchive.search.citation import cite
+from councilarchive.search.citation import cite_rows
 from councilarchive.search.query import InvalidSearch, rows_for, search
 
 CHUNK = 200  # rows fetched (with snippets) at a time
@@ -37,7 +37,9 @@ def export_rows(request, results):
     their text stripped of characters no file format carries."""
     hits = results.hits[: settings.SEARCH_EXPORT_CAP]
     for start in range(0, len(hits), CHUNK):
-        for row in rows_for(hits[start : start + CHUNK], results.query):
+        rows = rows_for(hits[start : start + CHUNK], results.query)
+        cite_rows(rows)
+        for row in rows:
             yield clean_all(
                 {
                     "kind": row.kind,
@@ -45,7 +47,7 @@ def export_rows(request, results):
                     "committee": str(row.committee) if row.committee else "",
                     "date": row.date.isoformat() if row.date else "",
                     "snippet": snippets.plain(row.snippet),
-                    "cite": cite(row.record) if row.kind == "resolution" else "",
+                    "cite": row.cite,
                     "url": request.build_absolute_uri(row.url),
                     "pdf_url": request.build_absolute_uri(row.pdf_url),
                 }
@@ -137,10 +139,15 @@ class SearchFeed(Feed):
         params.pop("page", None)
         results = search(params, limit=FEED_ITEMS, per_page=FEED_ITEMS, with_facets=False)
         results.querystring = request.GET.urlencode()
+        results.feed_path = request.get_full_path()
         return results
 
+    def feed_url(self, results):
+        """rel="self": this feed with its query, not the bare /search/feed/."""
+        return results.feed_path
+
     def title(self, results):
-        return f"Council Archive: {results.query or 'all records'}"
+        return f"{settings.COUNCIL_NAME} archive: {results.query or 'all records'}"
 
     def link(self, results):
         return f"{reverse('search:search')}?{results.querystring}"

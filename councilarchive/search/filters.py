@@ -44,7 +44,23 @@ ROLE_CHOICES = [
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 MAX_PAGE = 1000
-DATE = forms.DateInput(attrs={"type": "date"})
+MAX_QUERY = 500
+# The parameters that narrow a search (q, sort and page do not).
+FILTERS = (
+    "kind",
+    "committee",
+    "since",
+    "until",
+    "councillor",
+    "role",
+    "topic",
+    "outcome",
+    "has_vote",
+)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A browser without a date picker shows a text box: the form says which format it takes.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y"]
+DATE_HINT = "Day, month and year, for example 13/07/2017"
 
 
 class QuickSelect(forms.Select):
@@ -83,6 +99,24 @@ class QuickSelect(forms.Select):
 
 
 class SearchForm(forms.Form):
+    """The page shows the query box above the results and the filters beside them: two places on
+    the page, one <form id="search">, whose fields name it with the `form` attribute."""
+
+    ID = "search"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("sort") and not (self.data.get("q") or "").strip():
+            self.data = self.data.copy()  # no words: newest first, and the "Sort by" box says so
+            self.data["sort"] = "newest"
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.ID
+        for name in ("since", "until"):
+            self.fields[name].input_formats = DATE_FORMATS
+            self.fields[name].help_text = DATE_HINT
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
     def clean(self):
         data = super().clean()
         if data.get("q"):
@@ -102,9 +136,14 @@ class NumberOfPage(django_filters.Filter):
 
 class SearchFilterSet(django_filters.FilterSet):
     # q, sort and page are read by the query module; declared here so they are validated.
-    q = django_filters.CharFilter(label="Search for", method="handled_elsewhere", max_length=500)
+    q = django_filters.CharFilter(
+        label="Search for", method="handled_elsewhere", max_length=MAX_QUERY
+    )
     kind = django_filters.MultipleChoiceFilter(
-        choices=KIND_CHOICES, label="Kind", method="filter_kind"
+        choices=KIND_CHOICES,
+        label="Kind",
+        method="filter_kind",
+        widget=forms.CheckboxSelectMultiple,
     )
     committee = django_filters.ModelChoiceFilter(
         queryset=Committee.objects.all(),
@@ -136,10 +175,16 @@ class SearchFilterSet(django_filters.FilterSet):
         method="filter_topic",
     )
     outcome = django_filters.ChoiceFilter(
-        choices=Vote.Outcome.choices, label="Vote outcome", method="filter_outcome"
+        choices=Vote.Outcome.choices,
+        label="Vote outcome",
+        empty_label="any outcome",
+        method="filter_outcome",
     )
     has_vote = django_filters.ChoiceFilter(
-        choices=YES_NO, label="Recorded vote", method="filter_has_vote"
+        choices=YES_NO,
+        label="Recorded vote",
+        empty_label="with or without",
+        method="filter_has_vote",
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, label="Sort by", empty_label=None, method="handled_elsewhere"

@@ -453,7 +453,7 @@ def describe(source: Source, hit: Hit, record, meetings) -> Result:
     else:
         meeting, document, page = meetings.get(hit.meeting_id), record.document, record.number
         title = f"{document}, page {record.number}"
-        url, body = f"{document.get_absolute_url()}#page-{record.number}", record.text
+        url, body = record.get_absolute_url(), record.text
     committee = meeting.committee if meeting else getattr(document, "committee", None)
     snippet = snippets.restore(headline) if headline is not None else snippets.excerpt(body)
     return Result(

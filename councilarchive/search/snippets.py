@@ -36,6 +36,8 @@ HEADLINE_OPTIONS = dict(
 # snippet, as a page.
 HEADLINE_MAX_CHARS = 8_000
 REPORT_HEADLINE_CHARS = 4_000
+# A whole record shown with every match marked (a resolution, a PDF page's text).
+WHOLE_TEXT_CHARS = 100_000
 
 
 def protect(expression, limit: int = HEADLINE_MAX_CHARS):

@@ -1,8 +1,10 @@
 """The read-only JSON API over the loaded sample packs."""
 
+import re
+
 import pytest
 
-from councilarchive.archive.models import Councillor, Meeting, Vote
+from councilarchive.archive.models import Councillor, Item, Meeting, Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,42 @@ def test_councillors_list_only_members_with_party_and_old_slugs_redirect(client,
     response = client.get(f"/api/councillors/{twin.slug}/")
     assert response.status_code == 301
     assert response["Location"].endswith(f"/api/councillors/{hook.slug}/")
+
+
+def test_every_link_on_the_api_page_answers_json(client, sample_archive):
+    """Walk the API page: each endpoint and the OpenAPI description it links to answers 200."""
+    html = client.get("/api/").content.decode()
+    links = sorted(set(re.findall(r'href="(?:http://testserver)?(/api/[^"]*)"', html)))
+    assert "/api/items/" in links and "/api/openapi.json" in links and len(links) >= 6
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response["Content-Type"] == "application/json", link
+        if link != "/api/openapi.json":
+            assert response.json()["count"] > 0, link
+
+
+def test_items_list_names_each_items_meeting(client, sample_archive):
+    data = client.get("/api/items/", {"committee": "cabinet"}).json()
+    assert data["count"] == Item.objects.filter(meeting__committee__slug="cabinet").count() > 0
+    first = data["results"][0]
+    assert first["event"]["url"].startswith("http://testserver/api/meetings/")
+    assert client.get(first["url"]).status_code == 200
+
+
+def test_openapi_describes_every_endpoint(client):
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/items/" in spec["paths"] and "/api/votes/{id}/" in spec["paths"]
+    since = spec["paths"]["/api/meetings/"]["get"]["parameters"]
+    assert {p["name"] for p in since} == {"page", "committee", "since", "until"}
+
+
+def test_errors_are_json(client, sample_archive):
+    missing = client.get("/api/votes/999999/")
+    assert missing.status_code == 404 and missing.json()["error"] == "Not found"
+    nowhere = client.get("/api/nothing-here/")
+    assert nowhere.status_code == 404 and nowhere["Content-Type"] == "application/json"
+    unknown = client.get("/api/meetings/", {"comittee": "cabinet"})  # misspelt
+    assert unknown.status_code == 400
+    assert list(unknown.json()["errors"]) == ["comittee"]

@@ -25,6 +25,10 @@ def test_committee_atom_feed_has_resolutions_and_votes(client, browse):
     titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
     assert "Resolved: RESOLVED that the Quillfield bypass business case be approved." in titles
     assert "Carried (2 for, 1 against): That the Quillfield bypass be approved." in titles
+    ids = [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
+    assert f"tag:testserver,2019-05-09:/votes/{browse.vote.pk}/" in ids
+    assert all(i.startswith("tag:testserver,") for i in ids) and len(set(ids)) == len(ids)
+    assert feed.findtext(f"{ATOM}title").startswith("Browse Full Council, Kent County Council")
 
 
 def test_councillor_atom_feed_says_how_they_voted(client, browse):

@@ -29,7 +29,8 @@ def test_meeting_shows_date_time_venue_and_one_h1(client, browse):
 
 def test_items_in_agenda_order_with_pdf_page_ranges(client, browse):
     html = get(client, browse.may)
-    assert html.index("Apologies and Substitutes") < html.index("Quillfield Bypass: Business")
+    contents = html[html.index('id="contents-heading"') :]
+    assert contents.index("Apologies and Substitutes") < contents.index("Quillfield Bypass: Busi")
     pdf = reverse("archive:document_pdf", args=[browse.pack.pk])
     assert f'href="{pdf}#page=7">PDF page 7–16' in html
     assert "Pack pages 7-16." in html
@@ -106,3 +107,46 @@ def test_minute_text_is_escaped(client, browse):
 
 def test_unknown_meeting_is_404(client, db):
     assert client.get("/meetings/999999/", secure=True).status_code == 404
+
+
+def test_decisions_and_votes_come_first_with_sources_and_citations(client, browse):
+    html = get(client, browse.may)
+    decided = html.index('id="decisions-heading"')
+    assert decided < html.index('id="contents-heading"') < html.index('id="attendance-heading"')
+    assert "What was decided" in html
+    # The contents mark the item with a recorded vote.
+    contents = html[html.index('id="contents-heading"') : html.index('id="attendance-heading"')]
+    assert f'href="#item-{browse.bypass.pk}">' in contents and '<span class="tag">vote</span>' in (
+        contents
+    )
+    pdf = reverse("archive:document_pdf", args=[browse.pack.pk])
+    assert f'<a href="{pdf}">Agenda pack, 20 pages (PDF)</a>' in html
+    assert "<cite>Wessex Browse Test Council, Browse Full Council, 9 May 2019</cite>" in html
+    assert f"<cite>{browse.resolution.citation()}</cite>" in html
+
+
+def test_previous_and_next_meeting_say_how_far_apart(client, browse):
+    html = get(client, browse.may)
+    assert "(2\xa0months, 3\xa0weeks earlier)" in html  # 14 February -> 9 May 2019
+    assert "(2\xa0months, 1\xa0week later)" in html  # -> 18 July 2019
+
+
+def test_declaration_item_reference_is_not_doubled(client, browse):
+    """Minutes print "Item 7" or just "7"; either reads "(item 7)" once."""
+    assert "Mrs Birchwood</a> (item 7):" in get(client, browse.may)
+    browse.declaration.item_ref = "Item 7"
+    browse.declaration.save()
+    html = get(client, browse.may)
+    assert "(item Item" not in html and "Mrs Birchwood</a> (Item 7):" in html
+
+
+def test_minutes_keep_their_paragraphs_and_numbered_sub_paragraphs(client, browse):
+    browse.bypass.text = (
+        "(1) Mr Ashcombe moved the following motion: That the bypass be approved. "
+        "(2) The motion was put <b>to the vote</b>.\n\nA second paragraph\nwith a line break."
+    )
+    browse.bypass.save()
+    html = get(client, browse.may)
+    assert "<p>(1) Mr Ashcombe moved the following motion: That the bypass be approved.</p>" in html
+    assert "<p>(2) The motion was put &lt;b&gt;to the vote&lt;/b&gt;.</p>" in html
+    assert "<p>A second paragraph<br>with a line break.</p>" in html

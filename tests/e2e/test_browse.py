@@ -148,9 +148,14 @@ def test_meeting_page_by_keyboard(page, site):
     assert first.startswith("Previous meeting")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # visible focus
-    # Tab on through the items' contents to the first item.
-    for _ in range(3):
+    # Tab on past the source papers and what was decided to the first item's link.
+    for _ in range(12):
         page.keyboard.press("Tab")
+        if (
+            page.evaluate("document.activeElement.getAttribute('href')")
+            == f"#item-{site.bypass.pk}"
+        ):
+            break
     assert page.evaluate("document.activeElement.getAttribute('href')") == (
         f"#item-{site.bypass.pk}"
     )

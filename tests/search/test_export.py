@@ -42,6 +42,18 @@ def test_json_export_lists_results_with_plain_snippets(client, archive):
     assert {r["kind"] for r in data["results"]} == {"report", "page"}
     snippet = next(r["snippet"] for r in data["results"] if r["kind"] == "page")
     assert "<script>alert(1)</script>" in snippet and "\x02" not in snippet
+    cites = {r["kind"]: r["cite"] for r in data["results"]}
+    assert cites["report"].startswith("Kent County Council, Cabinet, ")
+    assert ", report “Oakwood Primary School expansion" in cites["report"]
+    assert cites["page"].startswith("Kent County Council, ") and ", page " in cites["page"]
+
+
+def test_every_export_row_has_a_citation(client, archive):
+    rows = list(
+        csv.DictReader(io.StringIO(body(client.get("/search/export.csv", {"q": "oakwood"}))))
+    )
+    assert len({r["kind"] for r in rows}) >= 3
+    assert all(r["cite"].startswith("Kent County Council, ") for r in rows)
 
 
 def test_atom_feed_lists_new_matches_escaped(client, archive):
@@ -69,3 +81,12 @@ def test_bad_input_is_a_400(client, archive, url):
     response = client.get(url, {"q": "oakwood", "until": "31/31/2019"})
     assert response.status_code == 400
     assert "until" in response.json()["errors"]
+
+
+def test_search_feed_links_to_itself_with_its_query(client, archive):
+    response = client.get("/search/feed/", {"q": "oakwood", "committee": "cabinet"})
+    feed = ET.fromstring(body(response) if response.streaming else response.content)
+    selves = [link.get("href") for link in feed.iter(f"{ATOM}link") if link.get("rel") == "self"]
+    assert selves == ["http://testserver/search/feed/?q=oakwood&committee=cabinet"]
+    ids = [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
+    assert ids and all(i.startswith("http://testserver/") for i in ids)

@@ -1,5 +1,6 @@
 """The rendered search page: results, snippets, facets, sorting, paging, help and suggestions."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -79,3 +80,38 @@ def test_links_to_exports_and_feed(client, archive):
     assert 'href="/search/export.csv?q=oakwood&amp;committee=cabinet"' in html
     assert 'href="/search/export.json?q=oakwood&amp;committee=cabinet"' in html
     assert 'type="application/atom+xml"' in html and "/search/feed/?q=oakwood" in html
+
+
+def test_empty_query_lists_the_newest_records(client, archive):
+    response, html = page(client)
+    assert response.status_code == 200
+    assert "Newest records" in html and "<strong>newest</strong>" in html
+    assert '<option value="newest" selected>' in html  # the Sort by box agrees
+    assert "relevance" not in html[html.index("result-count") :]
+    dates = [d for d in re.findall(r'<a href="/meetings/\d+/">[^<]*, (\d+ \w+ \d{4})</a>', html)]
+    parsed = [dt.datetime.strptime(d, "%d %B %Y") for d in dates]
+    assert parsed and parsed == sorted(parsed, reverse=True)
+
+
+def test_no_match_with_filters_offers_the_search_without_them(client, archive):
+    _, html = page(client, q="oakwood", since="2099-01-01")
+    assert "No records match <strong>oakwood</strong> with the filters chosen" in html
+    assert '<a href="?q=oakwood">Search for <strong>oakwood</strong> without filters</a>' in html
+
+
+def test_too_long_a_query_says_so(client, archive):
+    response, html = page(client, q="budget " * 80)
+    assert response.status_code == 400
+    assert "Your search is too long: use at most 500 characters." in html
+
+
+def test_minute_and_report_results_carry_citations(client, archive):
+    _, html = page(client, q="oakwood", kind=["minutes", "report"])
+    cites = re.findall(r"<cite>(Kent County Council, [^<]*)</cite>", html)
+    assert any(", minute " in c for c in cites) and any(", report “" in c for c in cites)
+
+
+def test_export_links_say_how_many_rows(client, archive):
+    _, html = page(client, q="oakwood")
+    count = int(re.search(r"(\d+) results?, showing", html).group(1))
+    assert f"Export these {count} result" in html

@@ -93,6 +93,10 @@ def test_search_is_rate_limited_with_429_and_retry_after(client, limits):
     refused = client.get("/api/meetings/")  # the API counts against the same limit
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["retry_after"] == int(refused["Retry-After"])  # the API answers JSON
+    page = client.get("/search/", {"q": "budget"})  # a person gets a page saying when
+    assert page.status_code == 429 and page["Content-Type"].startswith("text/html")
+    assert f"Please try again in {page['Retry-After']} seconds" in page.content.decode()
     # another address has its own allowance
     assert client.get("/search/", REMOTE_ADDR="10.0.0.9").status_code == 200
 
