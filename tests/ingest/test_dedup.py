@@ -88,7 +88,7 @@ def two_renderings(county_council, tmp_path):
 
 @pytest.mark.slow
 def test_a_second_rendering_of_the_pack_adds_sources_not_records(county_council, tmp_path):
-    ingest_file(PACK, committee=county_council)
+    first = ingest_file(PACK, committee=county_council).document
     one, july = counts(), meeting_counts(JULY)
     assert july == {
         "items": 11,
@@ -100,7 +100,10 @@ def test_a_second_rendering_of_the_pack_adds_sources_not_records(county_council,
     assert meeting_counts(OCTOBER)["items"] == 11
     copy = restamp(PACK, tmp_path / "restamped.pdf")
     second = ingest_file(copy, committee=county_council).document
-    assert not second.problems, second.problems
+    # No differences between the two; the parser's own doubts (the pack's "Carev"/"Carey") are
+    # the same in both and say nothing about the dedup.
+    assert not [p for p in second.problems if p["kind"] == "version_differs"], second.problems
+    assert {p["kind"] for p in second.problems} <= {p["kind"] for p in first.problems}
     assert counts() == one
     assert meeting_counts(JULY) == july
     assert meeting_counts(OCTOBER)["items"] == 11
@@ -201,8 +204,7 @@ def test_a_corrected_reissue_moves_one_name_and_keeps_the_old_version(county_cou
     assert source.document == first
     assert source.version["names"][str(row.councillor_id)] == "against"
     assert source.version["count_for"] == vote.count_for - 1
-    (problem,) = [p for p in reissue.problems if isinstance(p, dict)]
-    assert problem["kind"] == "version_differs"
+    (problem,) = [p for p in reissue.problems if p["kind"] == "version_differs"]
     assert problem["where"].startswith(f"vote 1 on minute {minute}")
     assert f"{row.councillor.name}'s vote “for” / “against”" in problem["message"]
     assert "count for" in problem["message"]
@@ -301,7 +303,9 @@ def test_kent_minutes_alone_and_inside_a_pack_are_one_set_of_records(
     assert owners == {documents["minutes"].pk}
     for document in documents.values():
         document.refresh_from_db()
-        assert not [p for p in document.problems if isinstance(p, dict)], document.problems
+        assert not [p for p in document.problems if p["kind"] == "version_differs"], (
+            document.problems
+        )
     # Deleting the pack leaves the printed minutes' records intact, and vice versa.
     for doomed in order:
         documents[doomed].delete()
@@ -315,7 +319,7 @@ def test_kent_minutes_alone_and_inside_a_pack_are_one_set_of_records(
 
 
 def test_attendance_and_votes_are_counted_once_for_each_councillor(county_council, tmp_path):
-    from councilarchive.archive import queries
+    from councilarchive.browse import queries
 
     def figures():
         found = {}

@@ -287,13 +287,14 @@ def test_a_reparse_without_corrections_lists_no_conflicts(votes_document):
 def test_review_page_opens_with_the_problems_each_linked_to_its_page(
     officer_client, votes_document
 ):
-    # pack 000: the votes name "Miss S Carey", PRESENT prints "Miss S J Carev" (the text layer)
+    # pack 000: the votes name "Miss S Carey", PRESENT prints "Miss S J Carev" (the text layer):
+    # the parser's self-check says so, and the loader that it kept the name apart (issue 14)
     problems = votes_document.problems
-    assert [p["kind"] for p in problems] == ["voter_not_present"] * 3
+    assert [p["kind"] for p in problems] == ["voter_not_present"] * 3 + ["unresolved_name"] * 3
     html = officer_client.get(f"/admin/archive/document/{votes_document.pk}/review/").content
     html = html.decode()
     summary = html[html.index('id="problems"') : html.index("<h2>Meetings</h2>")]
-    assert "Needs attention: 3 problems" in summary
+    assert "Needs attention: 6 problems" in summary
     page = problems[0]["page"]
     assert f'<a href="#page-{page}">page {page}</a>, minute 23, first vote' in summary
     row = html[html.index(f'<tr id="page-{page}">') :]
@@ -303,4 +304,4 @@ def test_review_page_opens_with_the_problems_each_linked_to_its_page(
 def test_document_list_counts_the_problems_needing_attention(officer_client, votes_document):
     html = officer_client.get("/admin/archive/document/").content.decode()
     review = f"/admin/archive/document/{votes_document.pk}/review/"
-    assert f'<a href="{review}">3 problems</a>' in html
+    assert f'<a href="{review}">6 problems</a>' in html

@@ -80,7 +80,7 @@ def test_review_page_lists_unresolved_vote_names_and_offers_the_merge(
     page = officer_client.get(f"/admin/archive/document/{votes_document.pk}/review/")
     html = page.content.decode()
     assert escape("“Miss S Carey” is not in the meeting's attendance list") in html
-    assert "(minute 23, vote 1, page 7)" in html
+    assert '<a href="#page-7">page 7</a>, minute 23, vote 1: ' in html
     carev = Councillor.objects.get(surname="Carev")
     carey = (
         CouncillorVote.objects.filter(vote__document=votes_document, printed_name="Miss S Carey")
