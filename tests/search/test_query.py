@@ -190,3 +190,63 @@ def test_counts_above_the_candidate_cap_are_estimates(archive, many_pages):
 def test_bad_input_is_invalid_search(archive, params):
     with pytest.raises(InvalidSearch):
         search({"q": "oakwood", **params})
+
+
+JOINED = "the capital/reserve fund and cross-party working on the Kent/Medway border"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["capital", "reserve", "capital/reserve", "capital reserve", '"capital reserve"', "medway"],
+)
+def test_words_joined_by_a_slash_are_found_by_each_word(archive, query):
+    from councilarchive.archive.models import Page
+
+    page = Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    rows = search({"q": query, "kind": "page"}).rows
+    assert [row.record.pk for row in rows] == [page.pk]
+
+
+@pytest.mark.parametrize("query", ["cross-party", "cross party", '"cross party"', "party"])
+def test_a_hyphenated_word_is_found_whole_or_by_its_parts(archive, query):
+    from councilarchive.archive.models import Page
+
+    page = Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    assert [row.record.pk for row in search({"q": query, "kind": "page"}).rows] == [page.pk]
+
+
+def test_a_hyphenated_query_finds_the_words_written_apart_side_by_side(archive):
+    from councilarchive.archive.models import Page
+
+    apart = Page.objects.create(document=archive.pack, number=3, text="a cross party group")
+    Page.objects.create(document=archive.pack, number=4, text="party lines cross here")
+    found = [row.record.pk for row in search({"q": "cross-party", "kind": "page"}).rows]
+    assert found == [apart.pk]  # the phrase: "party ... cross" is not it
+    assert [row.record.pk for row in search({"q": "capital/reserve", "kind": "page"}).rows] == []
+
+
+def test_snippets_mark_both_joined_words_and_keep_the_slash(archive):
+    from councilarchive.archive.models import Page
+
+    Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    (row,) = search({"q": "capital/reserve", "kind": "page"}).rows
+    assert "\x02capital\x03/\x02reserve\x03" in row.snippet
+    (row,) = search({"q": "reserve", "kind": "page"}).rows
+    assert "capital/\x02reserve\x03" in row.snippet
+
+
+def test_slashed_words_in_the_sample_packs_are_found_by_each_word(sample_archive, db):
+    """The Kent packs print "District/Borough" on four pages (e.g. 000_…pdf page 56): each
+    word finds them, and the pair as typed finds them as a phrase."""
+    from councilarchive.archive.models import Page, search_query
+
+    printed = Page.objects.filter(text__contains="District/Borough")
+    assert printed.count() == 4
+    for word in ("district", "borough", "District/Borough"):
+        assert printed.filter(search_vector=search_query(word)).count() == 4, word
+    found = search({"q": '"district/borough"', "kind": "page"})
+    assert set(printed.values_list("pk", flat=True)) <= {row.record.pk for row in found.rows}
+    # dates and years are not split: "2019/20" stays one token both ways
+    assert Page.objects.filter(search_vector=search_query("2019/20")).exists() == (
+        Page.objects.filter(text__contains="2019/20").exists()
+    )
