@@ -250,3 +250,75 @@ def test_slashed_words_in_the_sample_packs_are_found_by_each_word(sample_archive
     assert Page.objects.filter(search_vector=search_query("2019/20")).exists() == (
         Page.objects.filter(text__contains="2019/20").exists()
     )
+
+
+@pytest.fixture
+def amended(archive):
+    """The ferry minute also records a lost amendment, which the loader links to the minute's
+    one resolution (as it does every vote of a minute with one resolution)."""
+    from councilarchive.archive.models import Vote
+    from tests.search.conftest import _vote
+
+    return _vote(
+        archive.ferry,
+        archive.ferry_resolution,
+        archive.minutes_2019,
+        Vote.Outcome.LOST,
+        (18, 50, 0),
+        [],
+        kind=Vote.Kind.AMENDMENT,
+    )
+
+
+def test_outcome_is_each_votes_own_a_lost_amendment_loses_no_resolution(archive, amended):
+    lost = {"q": "greenhithe OR climate", "outcome": "lost"}
+    assert titles({**lost, "kind": "resolution"}) == ["Motion: Climate Emergency"]
+    assert set(titles({**lost, "kind": "minutes"})) == {
+        "7. Greenhithe Ferry Link: Business Case",  # its amendment was lost
+        "12. Motion: Climate Emergency",
+    }
+    assert titles({**lost, "vote": "amendment"}) == ["7. Greenhithe Ferry Link: Business Case"]
+    assert titles({**lost, "vote": "motion", "kind": "minutes"}) == [
+        "12. Motion: Climate Emergency"
+    ]
+    carried = {"q": "greenhithe", "outcome": "carried"}
+    assert "Greenhithe Ferry Link: Business Case (2)" in titles(carried)
+    assert titles({"q": "greenhithe", "vote": "amendment"}) == [
+        "7. Greenhithe Ferry Link: Business Case"
+    ]
+
+
+def test_each_result_says_which_vote_matched(archive, amended):
+    rows = {r.title: r.matched_votes for r in search({"q": "greenhithe OR climate"}).rows}
+    assert rows["7. Greenhithe Ferry Link: Business Case"] == ["Motion carried", "Amendment lost"]
+    assert rows["Greenhithe Ferry Link: Business Case (2)"] == ["Motion carried"]
+    assert rows["Motion: Climate Emergency"] == ["Motion lost"]
+    assert rows["13. Greenhithe Café Culture Fund"] == []
+    rows = {r.title: r.matched_votes for r in search({"q": "greenhithe", "outcome": "lost"}).rows}
+    assert rows == {
+        "7. Greenhithe Ferry Link: Business Case": ["Amendment lost"],
+        "12. Motion: Climate Emergency": ["Motion lost"],
+    }
+
+
+def test_vote_facet_counts_records_by_each_votes_outcome_and_kind(archive, amended):
+    facets = search({"q": "greenhithe"}).facets
+    # items 7 and 8 and the ferry resolution carried a motion; item 7's amendment and the
+    # climate motion (item 12) were lost; the café minute and resolution had no vote
+    assert [(label, n) for _, _, label, n in facets["outcome"]] == [
+        ("Motion carried", 3),
+        ("Amendment lost", 1),
+        ("Motion lost", 1),
+    ]
+    assert [(outcome, kind) for outcome, kind, _, _ in facets["outcome"]] == [
+        ("carried", "motion"),
+        ("lost", "amendment"),
+        ("lost", "motion"),
+    ]
+
+
+def test_results_page_shows_the_vote_facet_and_the_matched_vote(client, archive, amended):
+    html = client.get("/search/", {"q": "greenhithe", "outcome": "lost"}).content.decode()
+    assert 'Found by its vote: <span class="vote-outcome">Amendment lost</span>' in html
+    assert "?q=greenhithe&amp;outcome=lost&amp;vote=amendment" in html  # the facet's link
+    assert '<option value="amendment">Amendment</option>' in html
