@@ -714,6 +714,24 @@ class Attendance(models.Model):
         return f"{self.councillor} — {self.get_role_display()}"
 
 
+# What a declaration names as its item, as printed: "item 7", "Item 7", "agenda item 7",
+# "Minute 23", or (decision notices) a bare "7".
+ITEM_REFERENCE = re.compile(
+    r"^(?:(?P<word>(?:agenda\s+)?items?|minutes?)\s*)?(?P<number>\d.*)$", re.I
+)
+
+
+def item_reference(printed: str) -> str:
+    """The item a declaration names, as one label with its word once: "item 7", "agenda item 7",
+    "minute 23" ("7" and "Item  7" both give "item 7"); other text as it is, spaces collapsed."""
+    text = " ".join((printed or "").split())
+    found = ITEM_REFERENCE.match(text)
+    if not found:
+        return text
+    word = " ".join((found.group("word") or "item").lower().split())
+    return f"{word} {found.group('number')}"
+
+
 class Declaration(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     item = models.ForeignKey(
@@ -733,6 +751,11 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.text[:60]}"
+
+    @property
+    def item_label(self) -> str:
+        """ "item 7": the stored reference as it reads (also one an officer typed as "7")."""
+        return item_reference(self.item_ref)
 
 
 class RecordSource(models.Model):
