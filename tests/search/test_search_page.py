@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from councilarchive.search.suggest import respelt, suggestions
+
 pytestmark = pytest.mark.django_db
 
 
@@ -67,6 +69,14 @@ def test_no_match_suggests_a_close_councillor_name(client, archive):
     _, html = page(client, q="Hazlegrove")
     assert "No records match <strong>Hazlegrove</strong>" in html
     assert '<a href="?q=Hazelgrove">Mrs Philippa Hazelgrove</a>' in html
+
+
+def test_no_match_suggests_the_query_with_its_misspelt_word_put_right(client, archive):
+    _, html = page(client, q="grenhithe ferry")
+    assert "No records match <strong>grenhithe ferry</strong>" in html
+    assert '<li><a href="?q=greenhithe%20ferry">greenhithe ferry</a></li>' in html
+    assert [s.query for s in suggestions("grenhithe ferry")][:1] == ["greenhithe ferry"]
+    assert respelt("ferry greenhithe") == ""  # words spelt right are left alone
 
 
 def test_bad_filter_input_is_a_400_with_the_form(client, archive):
