@@ -171,11 +171,21 @@ def test_a_wide_table_scrolls_in_its_box_on_a_phone_and_says_so(page, site):  # 
     assert not page.locator(".scroll-hint").is_visible()
 
 
-def test_attendance_takes_two_columns_on_a_phone(page, site):  # noqa: F811
+def test_long_name_lists_take_two_columns_on_a_phone(page, site):  # noqa: F811
+    from tests.browse.conftest import build_meeting
+
+    crowded = build_meeting(site.council, 1, 30, "e2e-crowded")  # 20 present, 30 voting
     page.set_viewport_size(PHONE)
-    page.goto(site.may.get_absolute_url())
-    names = page.locator(".attendance ul.names").first
-    assert names.evaluate("el => getComputedStyle(el).columnCount") == "2"
+    page.goto(crowded.get_absolute_url())
+    columns = "el => getComputedStyle(el).columnCount"
+    assert page.locator(".attendance ul.names").first.evaluate(columns) == "2"
+    assert page.locator(".vote-groups ul.names").first.evaluate(columns) == "2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto(site.may.get_absolute_url())  # four present: one column
+    assert page.locator(".attendance ul.names").first.evaluate(columns) == "auto"
+    page.set_viewport_size(WIDE)
+    page.goto(crowded.get_absolute_url())
+    assert page.locator(".vote-groups ul.names").first.evaluate(columns) == "auto"
 
 
 def test_search_by_vote_says_which_vote_matched(page, site):  # noqa: F811
