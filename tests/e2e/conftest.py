@@ -22,7 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
-    "--lang=en-GB",  # date fields as a UK reader sees them (dd/mm/yyyy), as the hints say
 ]
 
 

@@ -113,6 +113,8 @@ def test_too_long_a_query_says_so(client, archive):
     response, html = page(client, q="budget " * 80)
     assert response.status_code == 400
     assert "Your search is too long: use at most 500 characters." in html
+    assert "Ensure this value" not in html  # said once, in words a reader uses
+    assert '<details class="filters">' in html  # the filters stay shut: nothing wrong there
 
 
 def test_minute_and_report_results_carry_citations(client, archive):
