@@ -11,6 +11,7 @@ one of those when its document goes (archive/provenance.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -20,7 +21,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
@@ -32,9 +33,44 @@ from councilarchive.archive.slugs import slug_for
 SEARCH_CONFIG = "council_english"
 
 
+# Words joined by a slash or a hyphen are found by each word, both sides agreeing:
+# - "cross-party": the configuration indexes a hyphenated word as its parts only, side by side
+#   ('cross':1 'parti':2; migration 0017 dropped the whole word's 'cross-parti'), and a query
+#   "cross-party" asks for them side by side: it finds "cross-party" and "cross party", "party"
+#   finds it;
+# - "capital/reserve", "District/Borough": the parser reads letters joined by "/" as one file
+#   path ('capital/reserve', found by neither word), so the stored text and every query put a
+#   hyphen there first (search_text() in Python, split_slashes() in SQL) and it is a hyphenated
+#   word like the other. "2019/20" and "13/07/2017" are left alone (digits on either side).
+SLASHED_SQL = "(?<=[[:alpha:]])/(?=[[:alpha:]])"  # a "/" with a letter either side
+SLASHED = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")  # the same, in Python
+JOINER = "-"
+
+
+def search_text(text: str) -> str:
+    """The query text as the stored vectors read their text: "capital/reserve" ->
+    "capital-reserve"."""
+    return SLASHED.sub(JOINER, text)
+
+
+def split_slashes(expression, joiner: str = JOINER) -> Func:
+    """SQL: the text `expression` with each "/" between two letters replaced by `joiner`."""
+    return Func(
+        expression,
+        Value(SLASHED_SQL),
+        Value(joiner),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
 def search_vector(**weights: str) -> models.GeneratedField:
     """A stored tsvector of these fields at these weights (A titles > B summaries > C body)."""
-    parts = [SearchVector(f, weight=w, config=SEARCH_CONFIG) for f, w in weights.items()]
+    parts = [
+        SearchVector(split_slashes(F(f)), weight=w, config=SEARCH_CONFIG)
+        for f, w in weights.items()
+    ]
     expression = parts[0]
     for part in parts[1:]:
         expression = expression + part
@@ -72,7 +108,7 @@ def pairs_index(name: str) -> GinIndex:
 
 def search_query(text: str) -> SearchQuery:
     """Web-search syntax: "a phrase", either OR other, -excluded."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(search_text(text), search_type="websearch", config=SEARCH_CONFIG)
 
 
 class Council(models.Model):
@@ -678,6 +714,24 @@ class Attendance(models.Model):
         return f"{self.councillor} — {self.get_role_display()}"
 
 
+# What a declaration names as its item, as printed: "item 7", "Item 7", "agenda item 7",
+# "Minute 23", or (decision notices) a bare "7".
+ITEM_REFERENCE = re.compile(
+    r"^(?:(?P<word>(?:agenda\s+)?items?|minutes?)\s*)?(?P<number>\d.*)$", re.I
+)
+
+
+def item_reference(printed: str) -> str:
+    """The item a declaration names, as one label with its word once: "item 7", "agenda item 7",
+    "minute 23" ("7" and "Item  7" both give "item 7"); other text as it is, spaces collapsed."""
+    text = " ".join((printed or "").split())
+    found = ITEM_REFERENCE.match(text)
+    if not found:
+        return text
+    word = " ".join((found.group("word") or "item").lower().split())
+    return f"{word} {found.group('number')}"
+
+
 class Declaration(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     item = models.ForeignKey(
@@ -697,6 +751,11 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.text[:60]}"
+
+    @property
+    def item_label(self) -> str:
+        """ "item 7": the stored reference as it reads (also one an officer typed as "7")."""
+        return item_reference(self.item_ref)
 
 
 class RecordSource(models.Model):

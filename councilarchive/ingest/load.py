@@ -38,6 +38,7 @@ from councilarchive.archive.models import (
     Report,
     Resolution,
     Vote,
+    item_reference,
     meetings_without_records,
 )
 from councilarchive.archive.provenance import release
@@ -463,7 +464,7 @@ class _Loader:
         member = (d.member or "")[:300]
         known = self.known.declaration(meeting, member, d.text)
         if known is not None:
-            values = dict(member=member, item_ref=d.item_ref[:100], text=d.text)
+            values = dict(member=member, item_ref=item_reference(d.item_ref)[:100], text=d.text)
             where = f"declaration by {member[:100]} at {meeting}"
             self.known.confirm(known, values, (d.page, None), where=where)
             return
@@ -476,7 +477,7 @@ class _Loader:
             councillor=found.councillor if found else None,
             document=self.document,
             member=(d.member or "")[:300],
-            item_ref=d.item_ref[:100],
+            item_ref=item_reference(d.item_ref)[:100],
             text=d.text,
             page=d.page,
         )

@@ -23,6 +23,7 @@ from councilarchive.archive.models import (
     Declaration,
     Item,
     Page,
+    Resolution,
     Topic,
     Vote,
 )
@@ -43,6 +44,13 @@ ROLE_CHOICES = [
 ]
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
+VOTE_CHOICES = [("motion", "Motion"), ("amendment", "Amendment")]
+# the Vote.Kind values each choice stands for (a substantive motion is the motion as amended);
+# a vote of kind "other" is found by its outcome alone
+VOTE_KINDS = {
+    "motion": (Vote.Kind.MOTION, Vote.Kind.SUBSTANTIVE),
+    "amendment": (Vote.Kind.AMENDMENT,),
+}
 MAX_PAGE = 1000
 MAX_QUERY = 500
 # The parameters that narrow a search (q, sort and page do not).
@@ -55,6 +63,7 @@ FILTERS = (
     "role",
     "topic",
     "outcome",
+    "vote",
     "has_vote",
 )
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -180,6 +189,12 @@ class SearchFilterSet(django_filters.FilterSet):
         empty_label="any outcome",
         method="filter_outcome",
     )
+    vote = django_filters.ChoiceFilter(
+        choices=VOTE_CHOICES,
+        label="Vote on",
+        empty_label="motion or amendment",
+        method="filter_vote",
+    )
     has_vote = django_filters.ChoiceFilter(
         choices=YES_NO,
         label="Recorded vote",
@@ -218,11 +233,49 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(topics=value)
 
     def filter_outcome(self, queryset, name, value):
-        return queryset.filter(item_ref__in=Vote.objects.filter(outcome=value).values("item_id"))
+        kind = self.form.cleaned_data.get("vote") or ""
+        return queryset.filter(with_vote(queryset.model, value, kind))
+
+    def filter_vote(self, queryset, name, value):
+        if self.form.cleaned_data.get("outcome"):
+            return queryset  # outcome and kind of one vote: filter_outcome
+        return queryset.filter(with_vote(queryset.model, "", value))
 
     def filter_has_vote(self, queryset, name, value):
         recorded = Q(item_ref__in=recorded_vote_items())
         return queryset.filter(recorded if value == "yes" else ~recorded | Q(item_ref=None))
+
+
+def with_vote(model, outcome: str, kind: str) -> Q:
+    """Records with a vote of their own of this outcome and kind (VOTE_CHOICES; "" any). A
+    resolution's votes are those recorded on it (failing that, its minute's votes recorded on no
+    resolution), never an amendment's: a carried resolution whose minute also records a lost
+    amendment is not "lost". Any other record's votes are those of its item (a minute with a
+    lost amendment is found by "amendment" and by "lost"). HIT_VOTES reads the same votes."""
+    votes = Vote.objects.exclude(outcome="")
+    if outcome:
+        votes = votes.filter(outcome=outcome)
+    if kind:
+        votes = votes.filter(kind__in=VOTE_KINDS[kind])
+    if model is Resolution:
+        votes = votes.exclude(kind=Vote.Kind.AMENDMENT)
+        return Q(pk__in=votes.values("resolution_id")) | Q(
+            item_ref__in=votes.filter(resolution=None).values("item_id")
+        )
+    return Q(item_ref__in=votes.values("item_id"))
+
+
+# SQL: the votes of each hit of the CTE `hit(source, pk, item, n)` as with_vote() reads them:
+# ('vote', n, kind as VOTE_CHOICES or 'other', outcome, the vote's position in its minute).
+HIT_VOTES = """
+SELECT 'vote', hit.n, CASE WHEN vote.kind = 'amendment' THEN 'amendment'
+                   WHEN vote.kind IN ('motion', 'substantive motion') THEN 'motion'
+                   ELSE 'other' END, vote.outcome, vote.position
+  FROM hit JOIN archive_vote AS vote ON vote.item_id = hit.item
+ WHERE vote.outcome <> ''
+   AND (hit.source <> 'resolution'
+        OR (vote.kind <> 'amendment' AND coalesce(vote.resolution_id, hit.pk) = hit.pk))
+"""
 
 
 def recorded_vote_items():

@@ -32,7 +32,7 @@ from psycopg import sql
 from councilarchive.archive.models import Committee, Meeting, Topic
 from councilarchive.archive.provenance import other_sources
 from councilarchive.search import ranking, snippets
-from councilarchive.search.filters import SearchFilterSet
+from councilarchive.search.filters import HIT_VOTES, VOTE_KINDS, SearchFilterSet
 from councilarchive.search.ranking import (
     RANKED,
     count,
@@ -52,6 +52,7 @@ KIND_LABELS = {
     "report": "Report",
     "page": "PDF page",
 }
+VOTE_LABELS = {"motion": "Motion", "amendment": "Amendment", "other": "Vote"}
 
 
 class InvalidSearch(ValueError):
@@ -88,6 +89,7 @@ class Result:
     record: object
     rank: float
     also_in: list = field(default_factory=list)  # other papers printing it (RecordSource rows)
+    matched_votes: list = field(default_factory=list)  # "Amendment lost": votes it was found by
 
     @property
     def kind_label(self) -> str:
@@ -218,7 +220,27 @@ def search(
     if with_rows:
         start = (results.number - 1) * per_page
         results.rows = rows_for(results.hits[start : start + per_page], text)
+        votes = results.facets.get("votes", {})
+        for row in results.rows:
+            row.matched_votes = matched_votes(votes.get((row.kind, row.record.pk), []), data)
+            if not (data.get("outcome") or data.get("vote") or row.kind in VOTED_ON):
+                row.matched_votes = []  # a page's or report's item's votes: only when asked
     return results
+
+
+VOTED_ON = ("resolution", "minutes")  # the records a vote is on, which show it unasked
+
+
+def matched_votes(votes: list[tuple[str, str]], data: dict) -> list[str]:
+    """Labels of a record's votes (kind, outcome) the search found it by: those of the outcome
+    and kind filtered on, every one when neither is."""
+    kinds = {data.get("vote")} if data.get("vote") in VOTE_KINDS else set(VOTE_LABELS)
+    outcome = data.get("outcome")
+    return [
+        f"{VOTE_LABELS[kind]} {result}"
+        for kind, result in votes
+        if kind in kinds and (not outcome or result == outcome)
+    ]
 
 
 HIT_FIELDS = ("pk", "rank", *COORDINATE_FIELDS)
@@ -337,13 +359,20 @@ def query_problem(text: str, tree: str) -> str:
 
 
 def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:
-    """Counts by committee, year, kind and topic over the candidates, most first (committee
-    names and topic counts in one statement: facet_names)."""
+    """Counts by committee, year, kind, topic and vote over the candidates, most first
+    (committee names, topic counts and the hits' votes in one statement: facet_names). "votes":
+    {(kind, pk): [(vote kind, outcome), ...]} of the hits with votes."""
     committees = Counter(h.committee_id for h in hits if h.committee_id)
     years = Counter(h.date.year for h in hits if h.date)
     kinds = Counter(h.kind for h in hits)
-    names, topics = facet_names(hits, list(committees))
+    names, topics, votes = facet_names(hits, list(committees))
+    outcomes = Counter(pair for found in votes.values() for pair in set(found))
     return {
+        "outcome": [
+            (outcome, kind if kind in VOTE_KINDS else None, f"{VOTE_LABELS[kind]} {outcome}", n)
+            for (kind, outcome), n in sorted(outcomes.items(), key=lambda o: (-o[1], o[0]))
+        ],
+        "votes": votes,
         "committee": [(names[pk], n) for pk, n in committees.most_common() if pk in names],
         "year": [
             (y, f"{y}-01-01", f"{y}-12-31", n) for y, n in sorted(years.items(), reverse=True)
@@ -375,7 +404,9 @@ def _topics_of_hits() -> str:
 
 
 FACET_NAMES = f"""
-WITH hit(source, pk, item) AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]))
+WITH hit(source, pk, item, n) AS (
+    SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) WITH ORDINALITY
+)
 SELECT 'committee', id, name, slug, 0 FROM archive_committee WHERE id = ANY(%s)
 UNION ALL
 (SELECT 'topic', topic.id, topic.name, topic.slug, count(*)
@@ -383,24 +414,32 @@ UNION ALL
    JOIN archive_topic AS topic ON topic.id = tagged.topic_id
   GROUP BY topic.id
   ORDER BY count(*) DESC, topic.name)
+UNION ALL
+({HIT_VOTES})
 """
 
 
-def facet_names(hits: list[Hit], committee_ids: list[int]) -> tuple[dict, list]:
-    """({pk: Committee} of these committees, [(Topic, count), ...] over the hits, most first)
-    in one statement; the instances hold the name and slug the facets show."""
-    names, topics = {}, []
+def facet_names(hits: list[Hit], committee_ids: list[int]) -> tuple[dict, list, dict]:
+    """({pk: Committee} of these committees, [(Topic, count), ...] over the hits, most first,
+    {(kind, pk): [(vote kind, outcome), ...]} of the hits' votes: filters.HIT_VOTES) in one
+    statement; the instances hold the name and slug the facets show."""
+    names, topics, votes = {}, [], {}
     if not hits:
-        return names, topics
+        return names, topics, votes
     columns = [[h.source for h in hits], [h.pk for h in hits], [h.item_id for h in hits]]
     with connection.cursor() as cursor:
         cursor.execute(FACET_NAMES, [*columns, committee_ids])
-        for facet, pk, name, slug, n in cursor.fetchall():
-            if facet == "committee":
-                names[pk] = Committee(pk=pk, name=name, slug=slug)
-            else:
-                topics.append((Topic(pk=pk, name=name, slug=slug), n))
-    return names, topics
+        rows = cursor.fetchall()
+    for facet, pk, name, slug, n in rows:
+        if facet == "committee":
+            names[pk] = Committee(pk=pk, name=name, slug=slug)
+        elif facet == "topic":
+            topics.append((Topic(pk=pk, name=name, slug=slug), n))
+    in_minutes_order = sorted((row for row in rows if row[0] == "vote"), key=lambda r: (r[1], r[4]))
+    for _, n, kind, outcome, _ in in_minutes_order:
+        hit = hits[n - 1]
+        votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
+    return names, topics, votes
 
 
 def rows_for(hits: list[Hit], text: str) -> list[Result]:

@@ -66,6 +66,7 @@ from councilarchive.archive.models import (
     search_impact,
     search_pairs,
     search_query,
+    search_text,
 )
 
 # -- the constants: the SQL functions below are generated from them ----------------------------
@@ -275,7 +276,7 @@ def query_parts(text: str) -> tuple[str, bool]:
         cursor.execute(
             "SELECT querytree(query), query::text"
             "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
-            [SEARCH_CONFIG, text],
+            [SEARCH_CONFIG, search_text(text)],
         )
         return _parts(*cursor.fetchone())
 
@@ -635,7 +636,7 @@ def opening(text: str, models) -> tuple[str, bool, dict[type, int]]:
         cursor.execute(
             f"SELECT querytree(query), query::text, ({TABLE_SIZES})"
             "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
-            [[model._meta.db_table for model in models], SEARCH_CONFIG, text],
+            [[model._meta.db_table for model in models], SEARCH_CONFIG, search_text(text)],
         )
         tree, whole, sizes = cursor.fetchone()
     return (

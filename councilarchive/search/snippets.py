@@ -14,9 +14,14 @@ from django.db.models.functions import Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from councilarchive.archive.models import split_slashes
+
 START = "\x02"
 STOP = "\x03"
 LT = "\x04"  # stands in for "<" while PostgreSQL builds the headline
+# stands in for a "/" between letters ("capital/reserve"), which the parser would read as one
+# file path: ts_headline then sees two words side by side, as the stored vectors do (models.py)
+SLASH = "\x05"
 # "\x02budget\x03": one marked match
 MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 HEADLINE_OPTIONS = dict(
@@ -42,12 +47,12 @@ WHOLE_TEXT_CHARS = 100_000
 
 def protect(expression, limit: int = HEADLINE_MAX_CHARS):
     """The text expression, cut to `limit` characters, with "<" hidden from ts_headline's tag
-    parser."""
-    return Replace(Left(expression, limit), Value("<"), Value(LT))
+    parser and a "/" between letters read as a space (restore() puts both back)."""
+    return split_slashes(Replace(Left(expression, limit), Value("<"), Value(LT)), SLASH)
 
 
 def restore(headline: str) -> str:
-    return (headline or "").replace(LT, "<")
+    return (headline or "").replace(LT, "<").replace(SLASH, "/")
 
 
 def plain(snippet: str) -> str:

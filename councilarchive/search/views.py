@@ -61,6 +61,8 @@ def _page(request, template, *, kinds=None, extra=None):
             "filterset": invalid.filterset,
             "errors": invalid.errors,
             "error_banner": error_banner(invalid.errors),
+            # the filters open to show their errors (the query's show under its box)
+            "filter_errors": bool(set(invalid.errors) - {"q"}),
         }
         return render(request, template, context, status=400)
     context |= {

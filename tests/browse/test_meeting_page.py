@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from tests.browse.conftest import SCRIPT
@@ -131,13 +132,31 @@ def test_previous_and_next_meeting_say_how_far_apart(client, browse):
     assert "(2\xa0months, 1\xa0week later)" in html  # -> 18 July 2019
 
 
-def test_declaration_item_reference_is_not_doubled(client, browse):
-    """Minutes print "Item 7" or just "7"; either reads "(item 7)" once."""
-    assert "Mrs Birchwood</a> (item 7):" in get(client, browse.may)
-    browse.declaration.item_ref = "Item 7"
+@pytest.mark.parametrize("stored", ["7", "Item 7", "item 7", "item  7"])
+def test_declaration_item_reference_is_not_doubled(client, browse, stored):
+    """Minutes print "Item 7", decision notices just "7"; loaded or typed by an officer, either
+    reads "(item 7)" once."""
+    browse.declaration.item_ref = stored
     browse.declaration.save()
     html = get(client, browse.may)
-    assert "(item Item" not in html and "Mrs Birchwood</a> (Item 7):" in html
+    assert "Mrs Birchwood</a> (item 7):" in html and "item item" not in html.lower()
+
+
+def test_stored_item_references_are_relabelled_by_the_migration(browse):
+    """Migration 0018 brings rows loaded before the loader's item_reference() to its label."""
+    import importlib
+
+    from django.apps import apps
+
+    from councilarchive.archive.models import Declaration
+
+    migration = importlib.import_module(
+        "councilarchive.archive.migrations.0018_search_pages_declaration_item_ref"
+    )
+    Declaration.objects.filter(pk=browse.declaration.pk).update(item_ref="Agenda  Item 7")
+    migration.relabel(apps, None)
+    browse.declaration.refresh_from_db()
+    assert browse.declaration.item_ref == "agenda item 7"
 
 
 def test_minutes_keep_their_paragraphs_and_numbered_sub_paragraphs(client, browse):

@@ -118,6 +118,7 @@ PAGE_TYPES = {
     "meetings": lambda site: "/meetings/",
     "committee": lambda site: site.full.get_absolute_url(),
     "meeting": lambda site: site.may.get_absolute_url(),
+    "meeting-agenda-only": lambda site: site.april.get_absolute_url(),
     "resolution": lambda site: site.resolution.get_absolute_url(),
     "vote": lambda site: site.vote.get_absolute_url(),
     "report": lambda site: site.report.get_absolute_url(),
@@ -126,6 +127,8 @@ PAGE_TYPES = {
     "topic": lambda site: site.finance.get_absolute_url(),
     "search-newest": lambda site: "/search/",
     "search-nothing": lambda site: "/search/?q=quillfeld&kind=report",
+    "search-vote": lambda site: "/search/?q=bypass&outcome=carried&vote=motion",
+    "search-too-long": lambda site: "/search/?q=" + "bypass+" * 80,
     "api": lambda site: "/api/",
 }
 
@@ -155,3 +158,40 @@ def test_resolution_results_land_on_the_resolution(page, site):  # noqa: F811
     for href in hrefs:
         page.goto(href)
         assert "bypass" in page.locator("main").inner_text().lower(), href
+
+
+def test_a_wide_table_scrolls_in_its_box_on_a_phone_and_says_so(page, site):  # noqa: F811
+    page.set_viewport_size(PHONE)
+    page.goto(site.cobb.get_absolute_url())
+    box = page.locator("#votes-heading ~ .table-wrap")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no cue needed"
+    assert page.locator(".scroll-hint").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(WIDE)
+    assert not page.locator(".scroll-hint").is_visible()
+
+
+def test_long_name_lists_take_two_columns_on_a_phone(page, site):  # noqa: F811
+    from tests.browse.conftest import build_meeting
+
+    crowded = build_meeting(site.council, 1, 30, "e2e-crowded")  # 20 present, 30 voting
+    page.set_viewport_size(PHONE)
+    page.goto(crowded.get_absolute_url())
+    columns = "el => getComputedStyle(el).columnCount"
+    assert page.locator(".attendance ul.names").first.evaluate(columns) == "2"
+    assert page.locator(".vote-groups ul.names").first.evaluate(columns) == "2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto(site.may.get_absolute_url())  # four present: one column
+    assert page.locator(".attendance ul.names").first.evaluate(columns) == "auto"
+    page.set_viewport_size(WIDE)
+    page.goto(crowded.get_absolute_url())
+    assert page.locator(".vote-groups ul.names").first.evaluate(columns) == "auto"
+
+
+def test_search_by_vote_says_which_vote_matched(page, site):  # noqa: F811
+    page.goto("/search/?q=bypass")
+    page.locator(".facets").get_by_role("link", name="Motion carried").click()
+    page.wait_for_url("**outcome=carried*")
+    assert "vote=motion" in page.url
+    found = page.locator("ol.results .matched-votes").all_inner_texts()
+    assert found and set(found) == {"Found by its vote: Motion carried"}

@@ -151,3 +151,28 @@ def test_loading_a_pack_files_its_records_under_topics_by_the_rules(sample_archi
     )
     assert safeguarding.exists()
     assert cabinet.counts["topics"] > 0
+
+
+def test_declarations_store_their_item_as_one_label(sample_archive, db):
+    """Pack 000's minutes print "declared an interest in item 7 (Ofsted Inspection …)": stored
+    "item 7", which the meeting page shows as "(item 7)", not "(item item 7)"."""
+    from councilarchive.archive.models import Declaration
+
+    stored = Declaration.objects.filter(
+        document=sample_archive["000_44206e63360eab18.pdf"]
+    ).exclude(item_ref="")
+    assert sorted(stored.values_list("item_ref", flat=True)) == ["item 10", "item 7"]
+    assert {d.item_label for d in stored} == {"item 10", "item 7"}
+
+
+def test_item_reference_labels_what_papers_print():
+    from councilarchive.archive.models import item_reference
+
+    assert [item_reference(t) for t in ["7", "Item 7", "agenda  Item 7", "Minute 23", ""]] == [
+        "item 7",
+        "item 7",
+        "agenda item 7",
+        "minute 23",
+        "",
+    ]
+    assert item_reference("Budget 2019") == "Budget 2019"

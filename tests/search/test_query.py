@@ -190,3 +190,135 @@ def test_counts_above_the_candidate_cap_are_estimates(archive, many_pages):
 def test_bad_input_is_invalid_search(archive, params):
     with pytest.raises(InvalidSearch):
         search({"q": "oakwood", **params})
+
+
+JOINED = "the capital/reserve fund and cross-party working on the Kent/Medway border"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["capital", "reserve", "capital/reserve", "capital reserve", '"capital reserve"', "medway"],
+)
+def test_words_joined_by_a_slash_are_found_by_each_word(archive, query):
+    from councilarchive.archive.models import Page
+
+    page = Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    rows = search({"q": query, "kind": "page"}).rows
+    assert [row.record.pk for row in rows] == [page.pk]
+
+
+@pytest.mark.parametrize("query", ["cross-party", "cross party", '"cross party"', "party"])
+def test_a_hyphenated_word_is_found_whole_or_by_its_parts(archive, query):
+    from councilarchive.archive.models import Page
+
+    page = Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    assert [row.record.pk for row in search({"q": query, "kind": "page"}).rows] == [page.pk]
+
+
+def test_a_hyphenated_query_finds_the_words_written_apart_side_by_side(archive):
+    from councilarchive.archive.models import Page
+
+    apart = Page.objects.create(document=archive.pack, number=3, text="a cross party group")
+    Page.objects.create(document=archive.pack, number=4, text="party lines cross here")
+    found = [row.record.pk for row in search({"q": "cross-party", "kind": "page"}).rows]
+    assert found == [apart.pk]  # the phrase: "party ... cross" is not it
+    assert [row.record.pk for row in search({"q": "capital/reserve", "kind": "page"}).rows] == []
+
+
+def test_snippets_mark_both_joined_words_and_keep_the_slash(archive):
+    from councilarchive.archive.models import Page
+
+    Page.objects.create(document=archive.pack, number=3, text=JOINED)
+    (row,) = search({"q": "capital/reserve", "kind": "page"}).rows
+    assert "\x02capital\x03/\x02reserve\x03" in row.snippet
+    (row,) = search({"q": "reserve", "kind": "page"}).rows
+    assert "capital/\x02reserve\x03" in row.snippet
+
+
+def test_slashed_words_in_the_sample_packs_are_found_by_each_word(sample_archive, db):
+    """The Kent packs print "District/Borough" on four pages (e.g. 000_…pdf page 56): each
+    word finds them, and the pair as typed finds them as a phrase."""
+    from councilarchive.archive.models import Page, search_query
+
+    printed = Page.objects.filter(text__contains="District/Borough")
+    assert printed.count() == 4
+    for word in ("district", "borough", "District/Borough"):
+        assert printed.filter(search_vector=search_query(word)).count() == 4, word
+    found = search({"q": '"district/borough"', "kind": "page"})
+    assert set(printed.values_list("pk", flat=True)) <= {row.record.pk for row in found.rows}
+    # dates and years are not split: "2019/20" stays one token both ways
+    assert Page.objects.filter(search_vector=search_query("2019/20")).exists() == (
+        Page.objects.filter(text__contains="2019/20").exists()
+    )
+
+
+@pytest.fixture
+def amended(archive):
+    """The ferry minute also records a lost amendment, which the loader links to the minute's
+    one resolution (as it does every vote of a minute with one resolution)."""
+    from councilarchive.archive.models import Vote
+    from tests.search.conftest import _vote
+
+    return _vote(
+        archive.ferry,
+        archive.ferry_resolution,
+        archive.minutes_2019,
+        Vote.Outcome.LOST,
+        (18, 50, 0),
+        [],
+        kind=Vote.Kind.AMENDMENT,
+    )
+
+
+def test_outcome_is_each_votes_own_a_lost_amendment_loses_no_resolution(archive, amended):
+    lost = {"q": "greenhithe OR climate", "outcome": "lost"}
+    assert titles({**lost, "kind": "resolution"}) == ["Motion: Climate Emergency"]
+    assert set(titles({**lost, "kind": "minutes"})) == {
+        "7. Greenhithe Ferry Link: Business Case",  # its amendment was lost
+        "12. Motion: Climate Emergency",
+    }
+    assert titles({**lost, "vote": "amendment"}) == ["7. Greenhithe Ferry Link: Business Case"]
+    assert titles({**lost, "vote": "motion", "kind": "minutes"}) == [
+        "12. Motion: Climate Emergency"
+    ]
+    carried = {"q": "greenhithe", "outcome": "carried"}
+    assert "Greenhithe Ferry Link: Business Case (2)" in titles(carried)
+    assert titles({"q": "greenhithe", "vote": "amendment"}) == [
+        "7. Greenhithe Ferry Link: Business Case"
+    ]
+
+
+def test_each_result_says_which_vote_matched(archive, amended):
+    rows = {r.title: r.matched_votes for r in search({"q": "greenhithe OR climate"}).rows}
+    assert rows["7. Greenhithe Ferry Link: Business Case"] == ["Motion carried", "Amendment lost"]
+    assert rows["Greenhithe Ferry Link: Business Case (2)"] == ["Motion carried"]
+    assert rows["Motion: Climate Emergency"] == ["Motion lost"]
+    assert rows["13. Greenhithe Café Culture Fund"] == []
+    rows = {r.title: r.matched_votes for r in search({"q": "greenhithe", "outcome": "lost"}).rows}
+    assert rows == {
+        "7. Greenhithe Ferry Link: Business Case": ["Amendment lost"],
+        "12. Motion: Climate Emergency": ["Motion lost"],
+    }
+
+
+def test_vote_facet_counts_records_by_each_votes_outcome_and_kind(archive, amended):
+    facets = search({"q": "greenhithe"}).facets
+    # items 7 and 8 and the ferry resolution carried a motion; item 7's amendment and the
+    # climate motion (item 12) were lost; the café minute and resolution had no vote
+    assert [(label, n) for _, _, label, n in facets["outcome"]] == [
+        ("Motion carried", 3),
+        ("Amendment lost", 1),
+        ("Motion lost", 1),
+    ]
+    assert [(outcome, kind) for outcome, kind, _, _ in facets["outcome"]] == [
+        ("carried", "motion"),
+        ("lost", "amendment"),
+        ("lost", "motion"),
+    ]
+
+
+def test_results_page_shows_the_vote_facet_and_the_matched_vote(client, archive, amended):
+    html = client.get("/search/", {"q": "greenhithe", "outcome": "lost"}).content.decode()
+    assert 'Found by its vote: <span class="vote-outcome">Amendment lost</span>' in html
+    assert "?q=greenhithe&amp;outcome=lost&amp;vote=amendment" in html  # the facet's link
+    assert '<option value="amendment">Amendment</option>' in html

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from councilarchive.search.suggest import respelt, suggestions
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,6 +71,14 @@ def test_no_match_suggests_a_close_councillor_name(client, archive):
     assert '<a href="?q=Hazelgrove">Mrs Philippa Hazelgrove</a>' in html
 
 
+def test_no_match_suggests_the_query_with_its_misspelt_word_put_right(client, archive):
+    _, html = page(client, q="grenhithe ferry")
+    assert "No records match <strong>grenhithe ferry</strong>" in html
+    assert '<li><a href="?q=greenhithe%20ferry">greenhithe ferry</a></li>' in html
+    assert [s.query for s in suggestions("grenhithe ferry")][:1] == ["greenhithe ferry"]
+    assert respelt("ferry greenhithe") == ""  # words spelt right are left alone
+
+
 def test_bad_filter_input_is_a_400_with_the_form(client, archive):
     response, html = page(client, q="oakwood", since="yesterday", committee="nope")
     assert response.status_code == 400
@@ -103,6 +113,8 @@ def test_too_long_a_query_says_so(client, archive):
     response, html = page(client, q="budget " * 80)
     assert response.status_code == 400
     assert "Your search is too long: use at most 500 characters." in html
+    assert "Ensure this value" not in html  # said once, in words a reader uses
+    assert '<details class="filters">' in html  # the filters stay shut: nothing wrong there
 
 
 def test_minute_and_report_results_carry_citations(client, archive):
