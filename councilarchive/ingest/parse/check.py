@@ -13,7 +13,8 @@ least one of these. Kinds:
   upper-case numbered title) that no item was made from
 * `attendee_unsure` — an attendance entry that reads as two names run together
 * `vote_count_mismatch`, `vote_outcome_missing`, `vote_kind_unknown`, `vote_name_not_a_person`,
-  `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing`
+  `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing` (also for minutes
+  with no list of those present at all)
 * `resolution_unfinished` — ends in a colon, a comma or a word that carries a sentence on
 * `report_without_subject`, `report_subject_guessed` (no "Subject:" header: the first line taken)
 * `agenda_title_unsure` — short text under an item that is not a description (a title the
@@ -179,6 +180,15 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
             )
         )
     out += _unused_headings(minutes, lines, label)
+    if not minutes.present and minutes.items:
+        out.append(
+            problem(
+                "attendance_missing",
+                minutes.page_start,
+                "No list of those present was found (a table of names the layout scrambled?).",
+                label,
+            )
+        )
     for key, people in (("attendance", minutes.present), ("apologies", minutes.apologies)):
         for person in people:
             if _two_people(person.name):

@@ -329,6 +329,7 @@ def attendees(texts: list[str]) -> list[Attendee]:
         return []
     one_a_line = len(texts) >= 3 and sum("," not in t for t in texts) > len(texts) / 2
     if one_a_line:
+        texts = _carry_titles(texts)
         entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)$", "", t) for t in texts]
         entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
     else:
@@ -350,6 +351,21 @@ def attendees(texts: list[str]) -> list[Attendee]:
             person = Attendee(person.name, role, person.substitute_for)
         if looks_like_name(person.name):
             out.append(person)
+    return out
+
+
+# "Neil Fisher Mr" / "Gibbens": a title ending one line of a one-a-line list starts the next name
+TRAILING_TITLE = re.compile(r"^(?P<rest>.+\S)\s+(?P<title>" + HONORIFIC + r")$")
+
+
+def _carry_titles(texts: list[str]) -> list[str]:
+    """A list set one name a line, where the layout put the next name's title at the end of the
+    line above (Canterbury's "Neil Fisher Mr" / "Gibbens"): the title goes back to its name."""
+    out = list(texts)
+    for k in range(len(out) - 1):
+        m = TRAILING_TITLE.match(out[k])
+        if m and out[k + 1][:1].isupper() and not TRAILING_TITLE.match(out[k + 1]):
+            out[k], out[k + 1] = m.group("rest"), f"{m.group('title')} {out[k + 1]}"
     return out
 
 
@@ -464,6 +480,11 @@ def _upper(title: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+# a heading line this long filled the column: "6 IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT
+# IN CANTERBURY JOB" / "CENTRE - JAYNE FAULKNER" (a short capitals line under a short heading is
+# the first line of text, not more title)
+WRAP_WIDTH = 55
+
 # "i) Lloyds Bank …" / "a) Notes the report" / "1. Tackling …" — a list item, never a title line
 LIST_ITEM = re.compile(r"^(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s")
 
@@ -481,12 +502,16 @@ def _item(lines: list[Line]) -> MinuteItem:
     )
     if ref is not None:
         title, k = " ".join([title, *(x.text for x in lines[k:ref])]), ref
+    last = lines[k - 1].text  # the line the title ends on so far
     while k < len(lines) and not ITEM_REF_LINE.match(lines[k].text):
         nxt = lines[k].text
         if LIST_ITEM.match(nxt) or (_upper(title) and not _upper(nxt)):
             break
         if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
-            title, k = f"{title} {nxt}", k + 1
+            title, k, last = f"{title} {nxt}", k + 1, nxt
+        elif _upper(title) and len(last) >= WRAP_WIDTH and not MINUTE_HEADING.match(nxt):
+            # a capitals heading that filled its line wraps onto the next capitals line
+            title, k, last = f"{title} {nxt}", k + 1, nxt
         else:
             break
     title = TITLE_ITEM_REF.sub("", title).strip()
