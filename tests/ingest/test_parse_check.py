@@ -17,7 +17,7 @@ from councilarchive.ingest.parse.model import (
     Resolution,
 )
 from councilarchive.ingest.parse.text import Line
-from tests.ingest.conftest import kent_pack
+from tests.ingest.conftest import dump_pages, kent_pack
 
 LINES = [Line(1, "MINUTES")]
 PRESENT = tuple(Attendee(n) for n in ["Mr N Baker", "Mrs P T Cole", "Mr P Cole", "Rich Lehmann"])
@@ -175,3 +175,32 @@ def test_kent_000_flags_the_text_layers_misspelt_attendee():
     assert {(p["kind"], p["message"].split(" (")[0]) for p in problems} == {
         ("voter_not_present", "Miss S Carey")
     }
+
+
+def test_a_vote_whose_amendment_text_is_not_found_is_flagged_where_it_is():
+    # 000 p 8 without paragraph (2), the amendment as moved ("(2) Mr Bird proposed and Mrs Dean
+    # seconded the following amendment:" … "No other recommended changes to the allowances.""):
+    # the vote's question falls back to "(3) Following the debate the Chairman put the amendment
+    # set out in paragraph (2) above to the vote …", and the self-check says so
+    pages = dump_pages("000")
+    page8 = next(p for p in pages if "(2) Mr Bird proposed" in p.text)
+    text = page8.text
+    start = text.index("(2) Mr Bird proposed")
+    end = text.index("(3) Following the debate")
+    pages = [PageText(p.number, text[:start] + text[end:]) if p is page8 else p for p in pages]
+    unclear = [p for p in parse(pages).problems if p["kind"] == "vote_motion_unclear"]
+    assert [(p["page"], p["where"]) for p in unclear] == [(page8.number, "minute 26, first vote")]
+    assert "“(3) Following the debate the Chairman put the amendment" in unclear[0]["message"]
+    # the pack as printed: every motion and amendment found, nothing unclear
+    assert "vote_motion_unclear" not in {p["kind"] for p in kent_pack("000").problems}
+
+
+def test_minutes_without_a_list_of_those_present_are_flagged():
+    # 004 pp 81-87: the Children's Health and Wellbeing Board prints its members as an "In
+    # attendance:" table the text layer reads column by column; no PRESENT list is read
+    pack = kent_pack("004")
+    missing = [p for p in pack.problems if p["kind"] == "attendance_missing"]
+    assert [(p["page"], p["where"]) for p in missing] == [
+        (81, "minutes of 24 September 2015"),
+        (84, "minutes of 25 November 2015"),
+    ]

@@ -208,3 +208,31 @@ def test_a_failing_section_is_recorded_and_the_rest_kept(monkeypatch):
             "where": "minutes",
         }
     ]
+
+
+def _board(pack, body: str):
+    return next(m for m in pack.minutes if m.body.startswith(body))
+
+
+def test_capitals_heading_that_fills_its_line_runs_on_to_the_next():
+    # 004 p 89: "6 IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT IN CANTERBURY JOB" /
+    # "CENTRE - JAYNE FAULKNER"; p 96: "49. UPDATE ON THE IMPLICATIONS OF NEW DEVELOPMENTS FOR
+    # THE HEALTH SECTOR" / "AND THE SHAPE OF SERVICE PROVISION."
+    pack = kent_pack("004")
+    canterbury = {i.minute_number: i.title for i in _board(pack, "Canterbury").items}
+    assert canterbury["6"] == (
+        "IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT IN CANTERBURY JOB CENTRE - "
+        "JAYNE FAULKNER"
+    )
+    assert canterbury["9"].endswith("REPORT TO THE KENT HEALTH AND WELLBEING BOARD - MARK LEMON")
+    # a short capitals heading stays itself
+    assert canterbury["8"] == "MENTAL HEALTH ACTION GROUP REPORT - NEIL FISHER"
+    dgs = {i.minute_number: i.title for i in _board(pack, "Dartford").items}
+    assert dgs["49"].endswith("FOR THE HEALTH SECTOR AND THE SHAPE OF SERVICE PROVISION.")
+    assert dgs["48"] == "SWANLEY REGENERATION"
+
+
+def test_a_title_left_at_the_end_of_a_name_line_belongs_to_the_next_name():
+    # 004 p 88, one name a line: "Neil Fisher Mr" / "Gibbens"
+    present = [a.name for a in _board(kent_pack("004"), "Canterbury").present]
+    assert present[3:7] == ["Amber Christou", "Neil Fisher", "Mr Gibbens", "Councillor Howes"]

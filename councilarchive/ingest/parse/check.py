@@ -15,6 +15,8 @@ least one of these. Kinds:
 * `vote_count_mismatch`, `vote_outcome_missing`, `vote_kind_unknown`, `vote_name_not_a_person`,
   `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing` (also for minutes
   with no list of those present at all)
+* `vote_motion_unclear` — a vote whose motion or amendment text (quoted, after "X moved and Y
+  seconded") was not found: the sentence announcing the vote stands in for it
 * `resolution_unfinished` — ends in a colon, a comma or a word that carries a sentence on
 * `report_without_subject`, `report_subject_guessed` (no "Subject:" header: the first line taken)
 * `agenda_title_unsure` — short text under an item that is not a description (a title the
@@ -312,6 +314,16 @@ def _vote(vote: RecordedVote, present: list[str], where: str) -> list[dict]:
                 "vote_outcome_missing",
                 page,
                 "No outcome (carried or lost) was found for this vote.",
+                where,
+            )
+        )
+    if vote.question_unclear:
+        out.append(
+            problem(
+                "vote_motion_unclear",
+                page,
+                "The motion or amendment voted on was not found as printed; the sentence "
+                f"announcing the vote stands in: “{vote.question[:80]}”.",
                 where,
             )
         )
