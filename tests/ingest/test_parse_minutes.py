@@ -162,7 +162,10 @@ def test_appended_board_minutes_headers_and_lists():
     # "Faiza Khan – Sam Bennett attending"
     assert names(canterbury.apologies) == ["Faiza Khan", "Steve Inett"]
     # "In attendance:" with a role line under each name: "Andrew Ireland (AI)" / "KCC – Corporate …"
-    assert names(chwb.in_attendance)[:3] == ["Andrew Ireland", "Colin Thompson", "Thom Wilson"]
+    # and no PRESENT list: those are the members who came; "Hazel Carpenter (HC) NHS - South Kent
+    # Coast CCG & NHS Thanet CCG, Accountable Officer" puts the role on the name's line
+    assert names(chwb.present)[:3] == ["Andrew Ireland", "Colin Thompson", "Hazel Carpenter"]
+    assert names(chwb.in_attendance) == []
     assert "Abdool Kara" in names(chwb.apologies)
     assert chwb.venue == "Medway Room, Sessions House, Sessions House"
     # "ALSO PRESENT Tristan Godfrey - Kent County Council, Val Miller - Kent County Council, …"

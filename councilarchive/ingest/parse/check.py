@@ -187,7 +187,7 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
             problem(
                 "attendance_missing",
                 minutes.page_start,
-                "No list of those present was found (a table of names the layout scrambled?).",
+                "No list of those present was read from these minutes: check the attendance.",
                 label,
             )
         )

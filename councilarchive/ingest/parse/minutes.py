@@ -49,6 +49,8 @@ LABEL = re.compile(
     r"^(?P<bare>ALSO PRESENT|PRESENT|IN ATTENDANCE)\s+(?P<bare_rest>[A-Z].*)$",
     re.IGNORECASE,
 )
+# "In attendance:" alone, not "Officers in attendance:" — who came, when nothing says "present"
+MEMBERS_IN_ATTENDANCE = re.compile(r"^In\s+attendance\s*:", re.IGNORECASE)
 # "This note forms part of the minutes …" — prose after an attendance list
 LIST_END = re.compile(r"^(?:This|The|These|Members|It|In|Following)\s+[a-z]")
 # "UNRESTRICTED ITEMS" / "EXEMPT ITEMS" — section headings between attendance and minute items
@@ -184,6 +186,10 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     lists = _attendance_lists(head[label_at:])
     present = [a for a in lists.get("present", [])]
     in_attendance = lists.get("in_attendance", [])
+    if not present and any(MEMBERS_IN_ATTENDANCE.match(x.text) for x in head[label_at:]):
+        # no PRESENT list: "In attendance:" lists the members who came (the Children's Health
+        # and Wellbeing Board's table, its apologies beside it), not officers
+        present, in_attendance = list(in_attendance), []
     apologies = list(lists.get("apologies", []))
     items = _items(lines[first_item:]) if first_item < len(lines) else []
     prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
@@ -330,7 +336,8 @@ def attendees(texts: list[str]) -> list[Attendee]:
     one_a_line = len(texts) >= 3 and sum("," not in t for t in texts) > len(texts) / 2
     if one_a_line:
         texts = _carry_titles(texts)
-        entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)$", "", t) for t in texts]
+        # "Colin Thompson (CT)" / "Lee Russell (LR) T/Supt Kent Police": initials end the name
+        entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)(?:\s.*)?$", "", t) for t in texts]
         entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
     else:
         text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", " ".join(texts))
