@@ -239,3 +239,26 @@ def test_a_title_left_at_the_end_of_a_name_line_belongs_to_the_next_name():
     # 004 p 88, one name a line: "Neil Fisher Mr" / "Gibbens"
     present = [a.name for a in _board(kent_pack("004"), "Canterbury").present]
     assert present[3:7] == ["Amber Christou", "Neil Fisher", "Mr Gibbens", "Councillor Howes"]
+
+
+def test_west_kent_minute_whose_number_was_lost_and_its_apologies_table():
+    west_kent = _board(kent_pack("004"), "West Kent")
+    # p 104: "KENT HEALTH & WELLBEING BOARD" / "Local Health and Wellbeing Boards, …" / "5.1 Cllr
+    # Roger Gough provided …": minute 5, between 4 and 6, its number not in the text layer
+    assert [(i.minute_number, i.title) for i in west_kent.items[3:6]] == [
+        ("4", "MATTERS ARISING"),
+        ("5", "KENT HEALTH & WELLBEING BOARD"),
+        ("6", "TOTAL PLACE"),
+    ]
+    assert west_kent.items[4].resolutions[0].text.startswith("Set up a Task & Finish Group")
+    # p 102-103: "Apologies had been received from the following" / "Board members:" / "Julie
+    # Beilby" / "Chief Executive, … (T&MBC) – Substitute, Jane" / "Heeley" / … / "Dr Caroline" /
+    # "Jessel" / "Clinical Transformation and Outcomes Lead, NHS England"
+    assert names(west_kent.apologies) == [
+        "Julie Beilby",
+        "Alison Broom",
+        "Cllr Maria Heslop",
+        "Dr Caroline Jessel",
+    ]
+    subs = [(a.name, a.substitute_for) for a in west_kent.present if a.substitute_for]
+    assert subs == [("Jane Heeley", "Julie Beilby"), ("Sarah Robson", "Alison Broom")]

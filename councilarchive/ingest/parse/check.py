@@ -11,6 +11,7 @@ least one of these. Kinds:
 * `fewer_items_than_agenda` — a meeting's own minutes with fewer items than its agenda lists
 * `heading_unused` — a line that looks like a minute heading ("(Item 4)" under a title, an
   upper-case numbered title) that no item was made from
+* `minute_title_unsure` — a minute title with a sentence in it (the heading ran on into text)
 * `attendee_unsure` — an attendance entry that reads as two names run together
 * `vote_count_mismatch`, `vote_outcome_missing`, `vote_kind_unknown`, `vote_name_not_a_person`,
   `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing` (also for minutes
@@ -54,6 +55,9 @@ ITEM_REF = re.compile(r"^\((?:Agenda\s+)?Item\s+\d+[a-z]?\)$", re.IGNORECASE)
 UPPER_HEADING = re.compile(r"^(?P<num>\d{1,3})\.?\s+(?P<title>[A-Z][A-Z0-9 ,.'’&/()-]{2,80})$")
 # a word of a person's name: "Mr", "Barrington-King", "McInroy", "O'Brien", an initial "J"
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|de|van|von|la|le|du|da|MBE|OBE|CBE|TD|,)$")
+# "NEET Strategy (Sue Dunn) SD introduced the NEET Strategy. Aim is …" / "Minutes of the last
+# meeting and Matters Arising: Accuracy of minutes agreed." — a sentence inside a title
+RUN_ON_TITLE = re.compile(r"[a-z)]\.\s+[A-Z][a-z]|:\s+[A-Z][a-z]+\s[^:]*[a-z]\.$")
 OUTCOME_WORDS = re.compile(r"\b(?:carried|lost|agreed|resolved|motion|amendment|fell)\b", re.I)
 
 
@@ -205,6 +209,15 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
     present = [a.name for a in minutes.present]
     for item in minutes.items:
         where = f"minute {item.minute_number}" if item.minute_number else f"“{item.title[:60]}”"
+        if RUN_ON_TITLE.search(item.title):
+            out.append(
+                problem(
+                    "minute_title_unsure",
+                    item.page_start,
+                    f"The title runs on into the minute's text: “{item.title[:100]}”.",
+                    where,
+                )
+            )
         for k, vote in enumerate(item.votes):
             nth = ORDINALS[k] if k < len(ORDINALS) else f"{k + 1}th"
             out += _vote(vote, present, f"{where}, {nth} vote")

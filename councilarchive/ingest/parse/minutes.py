@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 
 from councilarchive.ingest.parse.dates import MONTHS, meeting_header
-from councilarchive.ingest.parse.model import Attendee, Declaration, MinuteItem, Minutes, Resolution
+from councilarchive.ingest.parse.model import (
+    Attendee,
+    Declaration,
+    MinuteItem,
+    Minutes,
+    Resolution,
+    replace,
+)
 from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.resolutions import find_resolutions, split_parts
 from councilarchive.ingest.parse.text import Line, join
@@ -191,13 +198,23 @@ def parse_minutes(lines: list[Line]) -> Minutes:
         # and Wellbeing Board's table, its apologies beside it), not officers
         present, in_attendance = list(in_attendance), []
     apologies = list(lists.get("apologies", []))
-    items = _items(lines[first_item:]) if first_item < len(lines) else []
+    spans = _items(lines[first_item:]) if first_item < len(lines) else []
+    items = [item for item, _ in spans]
     prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
-    for item in items:
+    listed: list[tuple[list[Attendee], list[Attendee]]] = []
+    for item, span in spans:
         if APOLOGY_TITLE.search(item.title):
-            prose.append(Line(item.page_start or 0, item.text))
+            following = next((k for k, x in enumerate(span) if FOLLOWING.search(x.text)), None)
+            colon = next(
+                (k for k in range(following or 0, len(span)) if span[k].text.endswith(":")), None
+            )
+            if following is not None and colon is not None and colon - following <= 1:
+                listed.append(_following(span[colon + 1 :]))
+            else:
+                prose.append(Line(item.page_start or 0, item.text))
     for chunk in prose:
-        absent, subs = _apologies(chunk.text)
+        listed.append(_apologies(chunk.text))
+    for absent, subs in listed:
         apologies += [a for a in absent if a.name not in {x.name for x in apologies}]
         names = {a.name for a in present}
         present += [s for s in subs if s.name not in names]
@@ -398,6 +415,48 @@ def _names_in(span: str) -> list[str]:
     return [n for n in split_names(span) if looks_like_name(parse_attendee(n).name)]
 
 
+# "Apologies had been received from the following" / "Board members:" — a table follows the colon
+FOLLOWING = re.compile(r"apologies\b.*\bfrom\s+the\s+following\b", re.IGNORECASE)
+# "Chief Executive, Maidstone Borough Council – Substitute, Sarah Robson"
+SUBSTITUTE_CELL = re.compile(r"\bSubstitute[:,]?\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$")
+
+
+def _following(lines: list[Line]) -> tuple[list[Attendee], list[Attendee]]:
+    """West Kent's apologies table, one name a line, each with a role line under it that may
+    name a substitute: "Julie Beilby" / "Chief Executive, … (T&MBC) – Substitute, Jane" /
+    "Heeley" / … / "Dr Caroline" / "Jessel" / "Clinical Transformation …". A lone word ends the
+    name the line above left at one word ("Dr Caroline", "Jane")."""
+    absent: list[list[str]] = []
+    subs: list[tuple[list[str], int]] = []
+    last: list[str] | None = None
+    for line in lines:
+        text = line.text.strip()
+        words = text.split()
+        sub = SUBSTITUTE_CELL.search(text)
+        if len(words) == 1 and last is not None and _one_word_short(last) and text[:1].isupper():
+            last.append(text)
+            last = None
+        elif sub:
+            last = sub.group("name").split()
+            subs.append((last, len(absent) - 1))
+        elif looks_like_name(text) and len(words) >= 2:
+            last = words
+            absent.append(last)
+        else:
+            last = None
+    names = [" ".join(a) for a in absent]
+    return [Attendee(n) for n in names], [
+        Attendee(" ".join(s), substitute_for=names[k] if 0 <= k < len(names) else None)
+        for s, k in subs
+    ]
+
+
+def _one_word_short(words: list[str]) -> bool:
+    """ "Dr Caroline" / "Jane": a forename whose surname went to the next line."""
+    rest = words[1:] if re.fullmatch(HONORIFIC, words[0]) else words
+    return len(rest) == 1
+
+
 def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
     """Apologies in prose, and any substitutes named with them (as present Attendees)."""
     absent: list[str] = []
@@ -423,12 +482,19 @@ def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
 # --- minute items ----------------------------------------------------------------------------
 
 
-def _items(lines: list[Line]) -> list[MinuteItem]:
+def _items(lines: list[Line]) -> list[tuple[MinuteItem, list[Line]]]:
+    """Each minute item with the lines it was read from."""
     heads = _heads(lines)
     out = []
     for n, start in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(lines)
-        out.append(_item(lines[start:end]))
+        item = _item(lines[start:end])
+        first = next(
+            (m for x in lines[start + 1 : start + 4] if (m := FIRST_PARAGRAPH.match(x.text))), None
+        )
+        if not item.minute_number and first:  # its number lost, its paragraphs say it: "5.1 …"
+            item = replace(item, minute_number=first.group("num"))
+        out.append((item, lines[start:end]))
     return out
 
 
@@ -452,7 +518,39 @@ def _heads(lines: list[Line], first: int = 0) -> list[int]:
             dotted = _dotted(lines[i].text)
             if upper is None:  # the first heading's style holds for all
                 upper = _upper(m.group("title") or lines[i + 1].text)
-    return heads
+    return _unnumbered_heads(lines, heads, bool(upper))
+
+
+# "5.1 Cllr Roger Gough provided …" — the first numbered paragraph of minute 5
+FIRST_PARAGRAPH = re.compile(r"^(?P<num>\d{1,3})\.1\s+\S")
+
+
+def _unnumbered_heads(lines: list[Line], heads: list[int], upper: bool) -> list[int]:
+    """A minute whose number the text layer lost (West Kent's "KENT HEALTH & WELLBEING BOARD" /
+    "Local Health and Wellbeing Boards, …" / "5.1 Cllr Roger Gough …" between minutes 4 and 6):
+    where the numbering skips N and a paragraph "N.1" follows, the heading is the line or two
+    above it set as headings are (in capitals when they are)."""
+    out = list(heads)
+    for a, b in zip(heads, heads[1:], strict=False):
+        na = MINUTE_HEADING.match(lines[a].text)
+        nb = MINUTE_HEADING.match(lines[b].text)
+        if not (na and nb) or int(nb.group("num")) != int(na.group("num")) + 2:
+            continue
+        missing = str(int(na.group("num")) + 1)
+        k = next(
+            (
+                j
+                for j in range(a + 1, b)
+                if (m := FIRST_PARAGRAPH.match(lines[j].text)) and m.group("num") == missing
+            ),
+            None,
+        )
+        if k is None or k - 1 <= a:
+            continue
+        above = [j for j in (k - 2, k - 1) if j > a and (not upper or _upper(lines[j].text))]
+        if above and not lines[above[0]].text.endswith("."):
+            out.append(above[0])
+    return sorted(out)
 
 
 def _heads_above_refs(lines: list[Line], refs: list[int]) -> list[int]:
