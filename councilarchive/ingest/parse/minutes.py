@@ -416,7 +416,7 @@ def _names_in(span: str) -> list[str]:
 
 
 # "Apologies had been received from the following" / "Board members:" — a table follows the colon
-FOLLOWING = re.compile(r"apologies\b.*\bfrom\s+the\s+following\b", re.IGNORECASE)
+FOLLOWING = re.compile(r"apologies\b[^.:]{0,80}?\bfrom\s+the\s+following\b", re.IGNORECASE)
 # "Chief Executive, Maidstone Borough Council – Substitute, Sarah Robson"
 SUBSTITUTE_CELL = re.compile(r"\bSubstitute[:,]?\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$")
 

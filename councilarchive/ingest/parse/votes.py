@@ -61,8 +61,8 @@ MOVED = re.compile(
 # Oakford seconded" / "Mr Baker proposed, and Mr Robey seconded the motion" / "Proposed by Mr Hook
 # and seconded by Mr Bird" / "Jenni Hawkins proposed, and Mr Stepto seconded": who moved it and
 # who seconded it, by name as printed
-PERSON = (  # "Mr Bird" / "Jenni Hawkins"
-    r"(?:(?:Mrs|Mr|Miss|Ms|Dr|Cllr|Councillor|Sir|Dame)\.?\s+(?:[A-Z][\w'’-]*\s+){0,3}"
+PERSON = (  # "Mr Bird" / "Jenni Hawkins" (a name starts a word: see minutes.SUBMITTED)
+    r"(?<![\w'’-])(?:(?:Mrs|Mr|Miss|Ms|Dr|Cllr|Councillor|Sir|Dame)\.?\s+(?:[A-Z][\w'’-]*\s+){0,3}"
     r"|(?:[A-Z][\w'’-]+\s+){1,3})[A-Z][\w'’-]+"
 )
 MOVER_SECONDER = re.compile(
