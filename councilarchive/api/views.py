@@ -194,6 +194,10 @@ def vote_json(request, vote: Vote) -> dict:
         "url": _abs(request, "api:vote", vote.pk),
         "identifier": f"{vote.item.minute_number or vote.item.number}.{vote.position + 1}",
         "motion_text": vote.question,
+        # the motion or amendment as printed was not found: motion_text is the announcing sentence
+        "motion_text_unclear": vote.question_unclear,
+        "mover": vote.mover,
+        "seconder": vote.seconder,
         "motion_classification": [vote.kind],
         "start_date": _iso(vote.item.meeting.date),
         "organization": {"name": vote.item.meeting.committee.name},

@@ -639,6 +639,14 @@ class Vote(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="votes")
     position = models.PositiveIntegerField(default=0)
     question = models.TextField(blank=True)
+    # who moved and seconded the motion or amendment, as printed ("Mr Bird", "Mrs Dean")
+    mover = models.CharField(max_length=200, blank=True)
+    seconder = models.CharField(max_length=200, blank=True)
+    question_unclear = models.BooleanField(
+        default=False,
+        help_text="The motion or amendment was not found as printed: the question is the "
+        "sentence that announced the vote.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     count_for = models.PositiveIntegerField(null=True, blank=True)

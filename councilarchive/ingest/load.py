@@ -21,6 +21,7 @@ becomes one more source of it, and where the two differ the more authoritative t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -451,6 +452,9 @@ class _Loader:
             count_mismatch=v.count_mismatch,
             tally_only=v.tally_only,
             page=v.page,
+            mover=v.mover[:200],
+            seconder=v.seconder[:200],
+            question_unclear=v.question_unclear,
             **values,
         )
         CouncillorVote.objects.bulk_create(
@@ -575,7 +579,7 @@ def load(
         document.page_count = len(pages)
         document.counts = loader.counts
         document.problems = [
-            *pack.problems,
+            *_not_said_twice(pack.problems, loader.name_problems),
             *loader.hints,
             *kept.conflicts,
             *loader.name_problems,
@@ -586,6 +590,31 @@ def load(
         document.finished_at = timezone.now()
         document.save()
     return LoadResult(document=document, counts=loader.counts)
+
+
+# parse's "Miss S Carey (For) is not in the meeting's attendance list." and the loader's
+# "“Miss S Carey” is not in the meeting's attendance list; kept apart …": one doubt, two voices
+VOTER_NOT_PRESENT = re.compile(r"^(?P<name>.+) \((?:For|Against|Abstain)\) is not in")
+KEPT_APART = re.compile(r"^“(?P<name>[^”]+)” is not in")
+
+
+def _not_said_twice(parse_problems, name_problems) -> list[dict]:
+    """The parser's problems less each `voter_not_present` the loader reports again for the same
+    name on the same page: its `unresolved_name` says the same and what was done about it (the
+    name kept apart for an officer to match, which the review page offers to merge)."""
+    kept_apart = {
+        (p["page"], m.group("name"))
+        for p in name_problems
+        for m in [KEPT_APART.match(p["message"])]
+        if m
+    }
+    out = []
+    for p in parse_problems:
+        m = VOTER_NOT_PRESENT.match(p["message"]) if p["kind"] == "voter_not_present" else None
+        if m and (p["page"], m.group("name")) in kept_apart:
+            continue
+        out.append(p)
+    return out
 
 
 def _describe(document: Document, pack: parsed.Pack) -> None:

@@ -127,3 +127,16 @@ def test_errors_are_json(client, sample_archive):
     unknown = client.get("/api/meetings/", {"comittee": "cabinet"})  # misspelt
     assert unknown.status_code == 400
     assert list(unknown.json()["errors"]) == ["comittee"]
+
+
+def test_amendment_vote_gives_its_mover_seconder_and_text_as_printed(client, sample_archive):
+    # pack 000, minute 26: "(2) Mr Bird proposed and Mrs Dean seconded the following amendment:"
+    amendment = Vote.objects.get(
+        kind=Vote.Kind.AMENDMENT, item__minute_number="26", mover="Mr Bird"
+    )
+    data = client.get(f"/api/votes/{amendment.pk}/").json()
+    assert (data["mover"], data["seconder"]) == ("Mr Bird", "Mrs Dean")
+    assert data["motion_classification"] == ["amendment"]
+    assert data["motion_text"].startswith("The County Council is asked to note this report")
+    assert "voting was as follows" not in data["motion_text"]
+    assert data["motion_text_unclear"] is False

@@ -5,6 +5,7 @@ import re
 
 from django.urls import reverse
 
+from councilarchive.archive.models import Vote
 from tests.browse.conftest import SCRIPT
 
 
@@ -98,3 +99,19 @@ def test_upcoming_meeting_without_records(client, browse):
     html = get(client, browse.future.get_absolute_url())
     assert "No items have been recorded for this meeting." in html
     assert browse.future.date > dt.date.today()
+
+
+def test_vote_names_who_moved_it_and_says_when_its_text_is_not_the_motion(client, browse):
+    vote = browse.vote
+    vote.mover, vote.seconder, vote.kind = "Mr <b>Bird</b>", "Mrs Dean", Vote.Kind.AMENDMENT
+    vote.save()
+    html = get(client, vote.get_absolute_url())
+    assert "Amendment moved by Mr &lt;b&gt;Bird&lt;/b&gt;, seconded by Mrs Dean:" in html
+    assert "was not found in the minutes" not in html
+    vote.question_unclear = True
+    vote.save()
+    html = get(client, vote.get_absolute_url())
+    assert (
+        "The text of the amendment was not found in the minutes; above is the sentence that "
+        "announced the vote." in html
+    )

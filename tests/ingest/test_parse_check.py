@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from councilarchive.ingest.parse import parse
 from councilarchive.ingest.parse.check import check
 from councilarchive.ingest.parse.model import (
@@ -17,7 +19,7 @@ from councilarchive.ingest.parse.model import (
     Resolution,
 )
 from councilarchive.ingest.parse.text import Line
-from tests.ingest.conftest import kent_pack
+from tests.ingest.conftest import EXTERNAL, dump_pages, kent_pack
 
 LINES = [Line(1, "MINUTES")]
 PRESENT = tuple(Attendee(n) for n in ["Mr N Baker", "Mrs P T Cole", "Mr P Cole", "Rich Lehmann"])
@@ -175,3 +177,52 @@ def test_kent_000_flags_the_text_layers_misspelt_attendee():
     assert {(p["kind"], p["message"].split(" (")[0]) for p in problems} == {
         ("voter_not_present", "Miss S Carey")
     }
+
+
+def test_a_vote_whose_amendment_text_is_not_found_is_flagged_where_it_is():
+    # 000 p 8 without paragraph (2), the amendment as moved ("(2) Mr Bird proposed and Mrs Dean
+    # seconded the following amendment:" … "No other recommended changes to the allowances.""):
+    # the vote's question falls back to "(3) Following the debate the Chairman put the amendment
+    # set out in paragraph (2) above to the vote …", and the self-check says so
+    pages = dump_pages("000")
+    page8 = next(p for p in pages if "(2) Mr Bird proposed" in p.text)
+    text = page8.text
+    start = text.index("(2) Mr Bird proposed")
+    end = text.index("(3) Following the debate")
+    pages = [PageText(p.number, text[:start] + text[end:]) if p is page8 else p for p in pages]
+    unclear = [p for p in parse(pages).problems if p["kind"] == "vote_motion_unclear"]
+    assert [(p["page"], p["where"]) for p in unclear] == [(page8.number, "minute 26, first vote")]
+    assert "“(3) Following the debate the Chairman put the amendment" in unclear[0]["message"]
+    # the pack as printed: every motion and amendment found, nothing unclear
+    assert "vote_motion_unclear" not in {p["kind"] for p in kent_pack("000").problems}
+
+
+@pytest.mark.skipif(not EXTERNAL.is_dir(), reason="../shared/external not present")
+def test_minutes_without_a_list_of_those_present_read_are_flagged():
+    # Manordeilo's Welsh minutes print "PRESENNOL" / "Cynghorwyr Alun Davies, Kim Davies, …";
+    # the parser reads no list from them and says so
+    from councilarchive.ingest.extract import extract
+
+    pdf = EXTERNAL / "manordeilo-and-salem-community-council" / "minutes-2019-01-09-cy-welsh.pdf"
+    pack = parse(extract(pdf, workers=1))
+    assert not pack.minutes[0].present
+    missing = [p for p in pack.problems if p["kind"] == "attendance_missing"]
+    assert [(p["page"], p["where"]) for p in missing] == [(1, "minutes")]
+
+
+def test_in_attendance_is_the_attendance_where_nothing_says_present():
+    # 004 pp 81, 84: the Children's Health and Wellbeing Board prints "In attendance:" (a table
+    # of names with initials, "Colin Thompson (CT)", roles beside them) and "Apologies:", no
+    # PRESENT: those in attendance are those present, and nothing is flagged missing
+    pack = kent_pack("004")
+    september, november = pack.minutes[1:3]
+    assert [a.name for a in september.present][:3] == [
+        "Andrew Ireland",
+        "Colin Thompson",
+        "Hazel Carpenter",  # "Hazel Carpenter (HC) NHS - South Kent Coast CCG & NHS Thanet CCG, …"
+    ]
+    assert not september.in_attendance
+    assert "Lee Russell" in [
+        a.name for a in november.apologies
+    ]  # "Lee Russell (LR) T/Supt Kent Police"
+    assert "attendance_missing" not in {p["kind"] for p in pack.problems}

@@ -162,7 +162,10 @@ def test_appended_board_minutes_headers_and_lists():
     # "Faiza Khan – Sam Bennett attending"
     assert names(canterbury.apologies) == ["Faiza Khan", "Steve Inett"]
     # "In attendance:" with a role line under each name: "Andrew Ireland (AI)" / "KCC – Corporate …"
-    assert names(chwb.in_attendance)[:3] == ["Andrew Ireland", "Colin Thompson", "Thom Wilson"]
+    # and no PRESENT list: those are the members who came; "Hazel Carpenter (HC) NHS - South Kent
+    # Coast CCG & NHS Thanet CCG, Accountable Officer" puts the role on the name's line
+    assert names(chwb.present)[:3] == ["Andrew Ireland", "Colin Thompson", "Hazel Carpenter"]
+    assert names(chwb.in_attendance) == []
     assert "Abdool Kara" in names(chwb.apologies)
     assert chwb.venue == "Medway Room, Sessions House, Sessions House"
     # "ALSO PRESENT Tristan Godfrey - Kent County Council, Val Miller - Kent County Council, …"
@@ -208,3 +211,54 @@ def test_a_failing_section_is_recorded_and_the_rest_kept(monkeypatch):
             "where": "minutes",
         }
     ]
+
+
+def _board(pack, body: str):
+    return next(m for m in pack.minutes if m.body.startswith(body))
+
+
+def test_capitals_heading_that_fills_its_line_runs_on_to_the_next():
+    # 004 p 89: "6 IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT IN CANTERBURY JOB" /
+    # "CENTRE - JAYNE FAULKNER"; p 96: "49. UPDATE ON THE IMPLICATIONS OF NEW DEVELOPMENTS FOR
+    # THE HEALTH SECTOR" / "AND THE SHAPE OF SERVICE PROVISION."
+    pack = kent_pack("004")
+    canterbury = {i.minute_number: i.title for i in _board(pack, "Canterbury").items}
+    assert canterbury["6"] == (
+        "IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT IN CANTERBURY JOB CENTRE - "
+        "JAYNE FAULKNER"
+    )
+    assert canterbury["9"].endswith("REPORT TO THE KENT HEALTH AND WELLBEING BOARD - MARK LEMON")
+    # a short capitals heading stays itself
+    assert canterbury["8"] == "MENTAL HEALTH ACTION GROUP REPORT - NEIL FISHER"
+    dgs = {i.minute_number: i.title for i in _board(pack, "Dartford").items}
+    assert dgs["49"].endswith("FOR THE HEALTH SECTOR AND THE SHAPE OF SERVICE PROVISION.")
+    assert dgs["48"] == "SWANLEY REGENERATION"
+
+
+def test_a_title_left_at_the_end_of_a_name_line_belongs_to_the_next_name():
+    # 004 p 88, one name a line: "Neil Fisher Mr" / "Gibbens"
+    present = [a.name for a in _board(kent_pack("004"), "Canterbury").present]
+    assert present[3:7] == ["Amber Christou", "Neil Fisher", "Mr Gibbens", "Councillor Howes"]
+
+
+def test_west_kent_minute_whose_number_was_lost_and_its_apologies_table():
+    west_kent = _board(kent_pack("004"), "West Kent")
+    # p 104: "KENT HEALTH & WELLBEING BOARD" / "Local Health and Wellbeing Boards, …" / "5.1 Cllr
+    # Roger Gough provided …": minute 5, between 4 and 6, its number not in the text layer
+    assert [(i.minute_number, i.title) for i in west_kent.items[3:6]] == [
+        ("4", "MATTERS ARISING"),
+        ("5", "KENT HEALTH & WELLBEING BOARD"),
+        ("6", "TOTAL PLACE"),
+    ]
+    assert west_kent.items[4].resolutions[0].text.startswith("Set up a Task & Finish Group")
+    # p 102-103: "Apologies had been received from the following" / "Board members:" / "Julie
+    # Beilby" / "Chief Executive, … (T&MBC) – Substitute, Jane" / "Heeley" / … / "Dr Caroline" /
+    # "Jessel" / "Clinical Transformation and Outcomes Lead, NHS England"
+    assert names(west_kent.apologies) == [
+        "Julie Beilby",
+        "Alison Broom",
+        "Cllr Maria Heslop",
+        "Dr Caroline Jessel",
+    ]
+    subs = [(a.name, a.substitute_for) for a in west_kent.present if a.substitute_for]
+    assert subs == [("Jane Heeley", "Julie Beilby"), ("Sarah Robson", "Alison Broom")]

@@ -151,3 +151,27 @@ def test_bristol_approved_numbered_and_markdown_forms():
         lines("CARRIED unanimously. It was", "APPROVED that;", "That X be done.")
     )
     assert [r.text for r in split] == ["That X be done."]
+
+
+def test_each_that_under_a_decimal_numbered_resolved_is_a_decision():
+    from tests.ingest.conftest import kent_pack
+
+    (west_kent,) = [m for m in kent_pack("004").minutes if m.body.startswith("West Kent")]
+    by_number = {i.minute_number: [r.text for r in i.resolutions] for i in west_kent.items}
+    # p 104: "4.2.4 RESOLVED: That the Board accept …" ends at "4.3 Update on Alcohol Summit"
+    # (its "ACTION: …" note kept with it)
+    assert by_number["4"][0].endswith("for use by Board Member partner agencies.")
+    assert "Alcohol Summit" not in by_number["4"][0]
+    # p 107: "6.2.6 RESOLVED: That the Swale approach be applied …" / "That the Board notes …"
+    assert [t[:30] for t in by_number["6"]] == [
+        "the Swale approach be applied ",
+        "the Board notes the joint work",
+    ]
+    # p 108: "7.5 RESOLVED: That the WK HWB members duly note the report. That the WK HWB encourage"
+    assert by_number["7"][0] == "the WK HWB members duly note the report."
+    # p 109: "8.3 RESOLVED:" / "8.3.1 That the Chair, …" / "8.3.2 That …" / "8.3.3 That …"
+    assert [t[:22] for t in by_number["8"]] == [
+        "That the Chair, will h",
+        "the Board explores opp",
+        "the Board notes the NH",
+    ]

@@ -127,6 +127,61 @@ def test_question_is_the_text_of_the_motion_or_amendment_voted_on():
     assert motion.question.startswith("To apply a global increase of 15% to all current allowances")
 
 
+def test_amendment_keeps_its_mover_seconder_and_text_as_printed():
+    # 000 p 8: "(2) Mr Bird proposed and Mrs Dean seconded the following amendment:" / "“The
+    # County Council is asked to note this report, …”" / "(3) Following the debate the Chairman
+    # put the amendment set out in paragraph (2) above to the vote and the voting was as follows:"
+    amendment, motion = _minute_26()
+    assert (amendment.kind, amendment.mover, amendment.seconder) == (
+        "amendment",
+        "Mr Bird",
+        "Mrs Dean",
+    )
+    assert amendment.question.startswith("The County Council is asked to note this report")
+    assert amendment.question.endswith("No other recommended changes to the allowances.")
+    assert "Following the debate" not in amendment.question
+    assert "voting was as follows" not in amendment.question
+    assert not amendment.question_unclear
+    # "(1) Mr Hotson moved and Mr Gregory seconded the following motion"
+    assert (motion.mover, motion.seconder, motion.question_unclear) == (
+        "Mr Hotson",
+        "Mr Gregory",
+        False,
+    )
+
+
+@pytest.mark.skipif(not EXTERNAL.is_dir(), reason="../shared/external not present")
+def test_todays_template_names_an_untitled_proposer():
+    # cc-2024-12-19 p 13: "10)    Jenni Hawkins proposed, and Mr Stepto seconded the motion that"
+    from councilarchive.ingest.extract import extract
+    from councilarchive.ingest.parse import parse
+
+    pdf = EXTERNAL / "kent-county-council-2024-25" / "cc-2024-12-19-minutes.pdf"
+    (minutes,) = parse(extract(pdf, workers=1)).minutes
+    votes = [v for i in minutes.items for v in i.votes]
+    assert [(v.mover, v.seconder) for v in votes] == [
+        ("Mr Baker", "Mr Robey"),
+        ("Mr Brady", "Ms Meade"),
+        ("Mr Streatfeild", "Mr Hook"),
+        ("Mr Meade", "Mr Cannon"),
+        ("Jenni Hawkins", "Mr Stepto"),
+    ]
+    assert not any(v.question_unclear for v in votes)
+
+
+def test_without_the_printed_amendment_the_announcement_stands_in_and_says_so():
+    # 000's minute 26 with paragraph (2) (the amendment as moved) taken out: only "(3) Following
+    # the debate the Chairman put the amendment set out in paragraph (2) above to the vote" is left
+    lines = _item("26. Member Remuneration Panel", "(5) RESOLVED")
+    start = next(k for k, x in enumerate(lines) if x.text.startswith("(2) Mr Bird proposed"))
+    end = next(k for k, x in enumerate(lines) if x.text.startswith("(3) Following the debate"))
+    amendment = find_votes(lines[:start] + lines[end:])[0]
+    assert amendment.kind == "amendment"
+    assert amendment.question_unclear
+    assert amendment.question.startswith("(3) Following the debate the Chairman put the amendment")
+    assert (amendment.mover, amendment.seconder) == ("", "")
+
+
 def test_count_mismatch_is_flagged_never_accepted():
     lines = [
         Line(1, "(2) The Chairman put the motion to the vote and the voting was as follows:"),

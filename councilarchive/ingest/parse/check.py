@@ -11,9 +11,13 @@ least one of these. Kinds:
 * `fewer_items_than_agenda` — a meeting's own minutes with fewer items than its agenda lists
 * `heading_unused` — a line that looks like a minute heading ("(Item 4)" under a title, an
   upper-case numbered title) that no item was made from
+* `minute_title_unsure` — a minute title with a sentence in it (the heading ran on into text)
 * `attendee_unsure` — an attendance entry that reads as two names run together
 * `vote_count_mismatch`, `vote_outcome_missing`, `vote_kind_unknown`, `vote_name_not_a_person`,
-  `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing`
+  `voter_not_present`, `vote_same_name_both_sides`, `attendance_missing` (also for minutes
+  with no list of those present at all)
+* `vote_motion_unclear` — a vote whose motion or amendment text (quoted, after "X moved and Y
+  seconded") was not found: the sentence announcing the vote stands in for it
 * `resolution_unfinished` — ends in a colon, a comma or a word that carries a sentence on
 * `report_without_subject`, `report_subject_guessed` (no "Subject:" header: the first line taken)
 * `agenda_title_unsure` — short text under an item that is not a description (a title the
@@ -51,6 +55,9 @@ ITEM_REF = re.compile(r"^\((?:Agenda\s+)?Item\s+\d+[a-z]?\)$", re.IGNORECASE)
 UPPER_HEADING = re.compile(r"^(?P<num>\d{1,3})\.?\s+(?P<title>[A-Z][A-Z0-9 ,.'’&/()-]{2,80})$")
 # a word of a person's name: "Mr", "Barrington-King", "McInroy", "O'Brien", an initial "J"
 NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|de|van|von|la|le|du|da|MBE|OBE|CBE|TD|,)$")
+# "NEET Strategy (Sue Dunn) SD introduced the NEET Strategy. Aim is …" / "Minutes of the last
+# meeting and Matters Arising: Accuracy of minutes agreed." — a sentence inside a title
+RUN_ON_TITLE = re.compile(r"[a-z)]\.\s+[A-Z][a-z]|:\s+[A-Z][a-z]+\s[^:]*[a-z]\.$")
 OUTCOME_WORDS = re.compile(r"\b(?:carried|lost|agreed|resolved|motion|amendment|fell)\b", re.I)
 
 
@@ -179,6 +186,15 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
             )
         )
     out += _unused_headings(minutes, lines, label)
+    if not minutes.present and minutes.items:
+        out.append(
+            problem(
+                "attendance_missing",
+                minutes.page_start,
+                "No list of those present was read from these minutes: check the attendance.",
+                label,
+            )
+        )
     for key, people in (("attendance", minutes.present), ("apologies", minutes.apologies)):
         for person in people:
             if _two_people(person.name):
@@ -193,6 +209,15 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
     present = [a.name for a in minutes.present]
     for item in minutes.items:
         where = f"minute {item.minute_number}" if item.minute_number else f"“{item.title[:60]}”"
+        if RUN_ON_TITLE.search(item.title):
+            out.append(
+                problem(
+                    "minute_title_unsure",
+                    item.page_start,
+                    f"The title runs on into the minute's text: “{item.title[:100]}”.",
+                    where,
+                )
+            )
         for k, vote in enumerate(item.votes):
             nth = ORDINALS[k] if k < len(ORDINALS) else f"{k + 1}th"
             out += _vote(vote, present, f"{where}, {nth} vote")
@@ -302,6 +327,16 @@ def _vote(vote: RecordedVote, present: list[str], where: str) -> list[dict]:
                 "vote_outcome_missing",
                 page,
                 "No outcome (carried or lost) was found for this vote.",
+                where,
+            )
+        )
+    if vote.question_unclear:
+        out.append(
+            problem(
+                "vote_motion_unclear",
+                page,
+                "The motion or amendment voted on was not found as printed; the sentence "
+                f"announcing the vote stands in: “{vote.question[:80]}”.",
                 where,
             )
         )

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 
 from councilarchive.ingest.parse.dates import MONTHS, meeting_header
-from councilarchive.ingest.parse.model import Attendee, Declaration, MinuteItem, Minutes, Resolution
+from councilarchive.ingest.parse.model import (
+    Attendee,
+    Declaration,
+    MinuteItem,
+    Minutes,
+    Resolution,
+    replace,
+)
 from councilarchive.ingest.parse.names import parse_attendee, split_names
 from councilarchive.ingest.parse.resolutions import find_resolutions, split_parts
 from councilarchive.ingest.parse.text import Line, join
@@ -49,6 +56,8 @@ LABEL = re.compile(
     r"^(?P<bare>ALSO PRESENT|PRESENT|IN ATTENDANCE)\s+(?P<bare_rest>[A-Z].*)$",
     re.IGNORECASE,
 )
+# "In attendance:" alone, not "Officers in attendance:" — who came, when nothing says "present"
+MEMBERS_IN_ATTENDANCE = re.compile(r"^In\s+attendance\s*:", re.IGNORECASE)
 # "This note forms part of the minutes …" — prose after an attendance list
 LIST_END = re.compile(r"^(?:This|The|These|Members|It|In|Following)\s+[a-z]")
 # "UNRESTRICTED ITEMS" / "EXEMPT ITEMS" — section headings between attendance and minute items
@@ -184,14 +193,28 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     lists = _attendance_lists(head[label_at:])
     present = [a for a in lists.get("present", [])]
     in_attendance = lists.get("in_attendance", [])
+    if not present and any(MEMBERS_IN_ATTENDANCE.match(x.text) for x in head[label_at:]):
+        # no PRESENT list: "In attendance:" lists the members who came (the Children's Health
+        # and Wellbeing Board's table, its apologies beside it), not officers
+        present, in_attendance = list(in_attendance), []
     apologies = list(lists.get("apologies", []))
-    items = _items(lines[first_item:]) if first_item < len(lines) else []
+    spans = _items(lines[first_item:]) if first_item < len(lines) else []
+    items = [item for item, _ in spans]
     prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
-    for item in items:
+    listed: list[tuple[list[Attendee], list[Attendee]]] = []
+    for item, span in spans:
         if APOLOGY_TITLE.search(item.title):
-            prose.append(Line(item.page_start or 0, item.text))
+            following = next((k for k, x in enumerate(span) if FOLLOWING.search(x.text)), None)
+            colon = next(
+                (k for k in range(following or 0, len(span)) if span[k].text.endswith(":")), None
+            )
+            if following is not None and colon is not None and colon - following <= 1:
+                listed.append(_following(span[colon + 1 :]))
+            else:
+                prose.append(Line(item.page_start or 0, item.text))
     for chunk in prose:
-        absent, subs = _apologies(chunk.text)
+        listed.append(_apologies(chunk.text))
+    for absent, subs in listed:
         apologies += [a for a in absent if a.name not in {x.name for x in apologies}]
         names = {a.name for a in present}
         present += [s for s in subs if s.name not in names]
@@ -329,7 +352,9 @@ def attendees(texts: list[str]) -> list[Attendee]:
         return []
     one_a_line = len(texts) >= 3 and sum("," not in t for t in texts) > len(texts) / 2
     if one_a_line:
-        entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)$", "", t) for t in texts]
+        texts = _carry_titles(texts)
+        # "Colin Thompson (CT)" / "Lee Russell (LR) T/Supt Kent Police": initials end the name
+        entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)(?:\s.*)?$", "", t) for t in texts]
         entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
     else:
         text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", " ".join(texts))
@@ -353,6 +378,21 @@ def attendees(texts: list[str]) -> list[Attendee]:
     return out
 
 
+# "Neil Fisher Mr" / "Gibbens": a title ending one line of a one-a-line list starts the next name
+TRAILING_TITLE = re.compile(r"^(?P<rest>.+\S)\s+(?P<title>" + HONORIFIC + r")$")
+
+
+def _carry_titles(texts: list[str]) -> list[str]:
+    """A list set one name a line, where the layout put the next name's title at the end of the
+    line above (Canterbury's "Neil Fisher Mr" / "Gibbens"): the title goes back to its name."""
+    out = list(texts)
+    for k in range(len(out) - 1):
+        m = TRAILING_TITLE.match(out[k])
+        if m and out[k + 1][:1].isupper() and not TRAILING_TITLE.match(out[k + 1]):
+            out[k], out[k + 1] = m.group("rest"), f"{m.group('title')} {out[k + 1]}"
+    return out
+
+
 def looks_like_name(name: str) -> bool:
     """ "Mr P B Carter, CBE" / "Gill Rigg" yes; "KCC - Head of Strategic Commissioning" no."""
     if not name or re.search(r"[\d@:/()]", name):
@@ -373,6 +413,48 @@ def _names_in(span: str) -> list[str]:
     span = re.sub(r"^(?:Councillors|Cllrs\.?)\s+", "", span.strip())
     span = re.sub(r"\s+respectively$", "", span)
     return [n for n in split_names(span) if looks_like_name(parse_attendee(n).name)]
+
+
+# "Apologies had been received from the following" / "Board members:" — a table follows the colon
+FOLLOWING = re.compile(r"apologies\b[^.:]{0,80}?\bfrom\s+the\s+following\b", re.IGNORECASE)
+# "Chief Executive, Maidstone Borough Council – Substitute, Sarah Robson"
+SUBSTITUTE_CELL = re.compile(r"\bSubstitute[:,]?\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$")
+
+
+def _following(lines: list[Line]) -> tuple[list[Attendee], list[Attendee]]:
+    """West Kent's apologies table, one name a line, each with a role line under it that may
+    name a substitute: "Julie Beilby" / "Chief Executive, … (T&MBC) – Substitute, Jane" /
+    "Heeley" / … / "Dr Caroline" / "Jessel" / "Clinical Transformation …". A lone word ends the
+    name the line above left at one word ("Dr Caroline", "Jane")."""
+    absent: list[list[str]] = []
+    subs: list[tuple[list[str], int]] = []
+    last: list[str] | None = None
+    for line in lines:
+        text = line.text.strip()
+        words = text.split()
+        sub = SUBSTITUTE_CELL.search(text)
+        if len(words) == 1 and last is not None and _one_word_short(last) and text[:1].isupper():
+            last.append(text)
+            last = None
+        elif sub:
+            last = sub.group("name").split()
+            subs.append((last, len(absent) - 1))
+        elif looks_like_name(text) and len(words) >= 2:
+            last = words
+            absent.append(last)
+        else:
+            last = None
+    names = [" ".join(a) for a in absent]
+    return [Attendee(n) for n in names], [
+        Attendee(" ".join(s), substitute_for=names[k] if 0 <= k < len(names) else None)
+        for s, k in subs
+    ]
+
+
+def _one_word_short(words: list[str]) -> bool:
+    """ "Dr Caroline" / "Jane": a forename whose surname went to the next line."""
+    rest = words[1:] if re.fullmatch(HONORIFIC, words[0]) else words
+    return len(rest) == 1
 
 
 def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
@@ -400,12 +482,19 @@ def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
 # --- minute items ----------------------------------------------------------------------------
 
 
-def _items(lines: list[Line]) -> list[MinuteItem]:
+def _items(lines: list[Line]) -> list[tuple[MinuteItem, list[Line]]]:
+    """Each minute item with the lines it was read from."""
     heads = _heads(lines)
     out = []
     for n, start in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(lines)
-        out.append(_item(lines[start:end]))
+        item = _item(lines[start:end])
+        first = next(
+            (m for x in lines[start + 1 : start + 4] if (m := FIRST_PARAGRAPH.match(x.text))), None
+        )
+        if not item.minute_number and first:  # its number lost, its paragraphs say it: "5.1 …"
+            item = replace(item, minute_number=first.group("num"))
+        out.append((item, lines[start:end]))
     return out
 
 
@@ -429,7 +518,39 @@ def _heads(lines: list[Line], first: int = 0) -> list[int]:
             dotted = _dotted(lines[i].text)
             if upper is None:  # the first heading's style holds for all
                 upper = _upper(m.group("title") or lines[i + 1].text)
-    return heads
+    return _unnumbered_heads(lines, heads, bool(upper))
+
+
+# "5.1 Cllr Roger Gough provided …" — the first numbered paragraph of minute 5
+FIRST_PARAGRAPH = re.compile(r"^(?P<num>\d{1,3})\.1\s+\S")
+
+
+def _unnumbered_heads(lines: list[Line], heads: list[int], upper: bool) -> list[int]:
+    """A minute whose number the text layer lost (West Kent's "KENT HEALTH & WELLBEING BOARD" /
+    "Local Health and Wellbeing Boards, …" / "5.1 Cllr Roger Gough …" between minutes 4 and 6):
+    where the numbering skips N and a paragraph "N.1" follows, the heading is the line or two
+    above it set as headings are (in capitals when they are)."""
+    out = list(heads)
+    for a, b in zip(heads, heads[1:], strict=False):
+        na = MINUTE_HEADING.match(lines[a].text)
+        nb = MINUTE_HEADING.match(lines[b].text)
+        if not (na and nb) or int(nb.group("num")) != int(na.group("num")) + 2:
+            continue
+        missing = str(int(na.group("num")) + 1)
+        k = next(
+            (
+                j
+                for j in range(a + 1, b)
+                if (m := FIRST_PARAGRAPH.match(lines[j].text)) and m.group("num") == missing
+            ),
+            None,
+        )
+        if k is None or k - 1 <= a:
+            continue
+        above = [j for j in (k - 2, k - 1) if j > a and (not upper or _upper(lines[j].text))]
+        if above and not lines[above[0]].text.endswith("."):
+            out.append(above[0])
+    return sorted(out)
 
 
 def _heads_above_refs(lines: list[Line], refs: list[int]) -> list[int]:
@@ -464,6 +585,11 @@ def _upper(title: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+# a heading line this long filled the column: "6 IMPROVING ACCESS TO PSYCHOLOGICAL THERAPIES PILOT
+# IN CANTERBURY JOB" / "CENTRE - JAYNE FAULKNER" (a short capitals line under a short heading is
+# the first line of text, not more title)
+WRAP_WIDTH = 55
+
 # "i) Lloyds Bank …" / "a) Notes the report" / "1. Tackling …" — a list item, never a title line
 LIST_ITEM = re.compile(r"^(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s")
 
@@ -481,12 +607,16 @@ def _item(lines: list[Line]) -> MinuteItem:
     )
     if ref is not None:
         title, k = " ".join([title, *(x.text for x in lines[k:ref])]), ref
+    last = lines[k - 1].text  # the line the title ends on so far
     while k < len(lines) and not ITEM_REF_LINE.match(lines[k].text):
         nxt = lines[k].text
         if LIST_ITEM.match(nxt) or (_upper(title) and not _upper(nxt)):
             break
         if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
-            title, k = f"{title} {nxt}", k + 1
+            title, k, last = f"{title} {nxt}", k + 1, nxt
+        elif _upper(title) and len(last) >= WRAP_WIDTH and not MINUTE_HEADING.match(nxt):
+            # a capitals heading that filled its line wraps onto the next capitals line
+            title, k, last = f"{title} {nxt}", k + 1, nxt
         else:
             break
     title = TITLE_ITEM_REF.sub("", title).strip()

@@ -91,6 +91,11 @@ class RecordedVote:
     count_mismatch: bool = False  # a printed count differs from the names listed
     tally_only: bool = False  # counts without names ("CARRIED (5 voting FOR, 4 voting AGAINST)")
     page: int | None = None
+    # "(2) Mr Bird proposed and Mrs Dean seconded the following amendment:" — as printed
+    mover: str = ""
+    seconder: str = ""
+    # the motion or amendment as printed was not found: `question` is the announcing sentence
+    question_unclear: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ def to_json(pack: Pack) -> dict:
             "count_mismatch": v.count_mismatch,
             "tally_only": v.tally_only,
             "page": v.page,
+            "mover": v.mover,
+            "seconder": v.seconder,
+            "question_unclear": v.question_unclear,
         }
 
     def declaration(d: Declaration) -> dict:

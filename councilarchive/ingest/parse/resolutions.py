@@ -34,6 +34,12 @@ PARAGRAPH_NUMBER = re.compile(r"^\((\d{1,2})\)\s+")
 PART = re.compile(
     r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2}|[a-z])[.)])\s+(?P<rest>\S.*)$"
 )
+# "4.2.4 RESOLVED: That the Board …" / "8.3.1 That the Chair …" — decimal paragraph numbers
+DECIMAL = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\s")
+# "That the Board notes …" starting a line, or a sentence after "… note the report. That the WK
+# HWB encourage …": each "That …" under an unlettered RESOLVED is a decision of its own
+THAT_LINE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\s+)?That\s")
+THAT_SENTENCE = re.compile(r"(?<=\.)\s+(?=That\s)")
 # "[A Cabinet Member decision will be taken …]" — an editorial note after the decision
 EDITORIAL = re.compile(r"^\[")
 # Bristol: "On being put to the vote …" starts the next vote, ending the previous decision
@@ -90,9 +96,12 @@ def find_resolutions(lines: list[Line]) -> list[Resolution]:
         # "8) RESOLVED that …:" runs to the paragraph "9)" (today's template numbers "N)")
         own = re.match(r"^\(?(\d{1,2})\)\s", text)
         after = re.compile(rf"^\(?{int(own.group(1)) + 1}\)\s") if own else None
+        decimal = DECIMAL.match(text)
         j = i + 1
         while j < len(lines) and not _ends_block(lines[j].text):
             if after is not None and after.match(lines[j].text):
+                break
+            if decimal and _outside(decimal.group("n"), lines[j].text):
                 break
             j += 1
         block = lines[i + 1 : j]
@@ -102,6 +111,13 @@ def find_resolutions(lines: list[Line]) -> list[Resolution]:
             out.extend(split_parts(first, block, _form(m), number, lines[i].page))
         i = max(j, i + 1)
     return out
+
+
+def _outside(number: str, text: str) -> bool:
+    """ "4.3 Update on Alcohol Summit" after "4.2.4 RESOLVED: …" starts another paragraph;
+    "8.3.1 That the Chair …" under "8.3 RESOLVED:" is one of its parts."""
+    m = DECIMAL.match(text)
+    return bool(m) and not m.group("n").startswith(f"{number}.")
 
 
 def _ends_block(text: str) -> bool:
@@ -129,6 +145,9 @@ def split_parts(
         else:
             pieces[-1][1].append(text)
     if len(pieces) == 1:
+        thats = _that_clauses(first, block, page)
+        if len(thats) > 1:
+            return [Resolution(text=t, number=number, form=form, page=pg) for t, pg in thats]
         stem = " ".join(pieces[0][1]).strip()
         return [Resolution(text=stem, number=number, form=form, page=page)] if stem else []
     out = []
@@ -136,6 +155,26 @@ def split_parts(
         num = f"{number or ''}({label})"
         out.append(Resolution(text=" ".join(texts).strip(), number=num, form=form, page=pg))
     return out
+
+
+def _that_clauses(first: str, block: list[Line], page: int) -> list[tuple[str, int]]:
+    """West Kent's "6.2.6 RESOLVED: That the Swale approach be applied …" / "That the Board notes
+    the joint work …": one decision per "That …", at a line start (a decimal number before it, or
+    none) or after a full stop; a line carrying on the one before ("… and" / "That …") does not
+    start one."""
+    out: list[tuple[list[str], int]] = []
+    previous = ""
+    for text, pg in [(first, page)] * bool(first) + [(ln.text, ln.page) for ln in block]:
+        starts = THAT_LINE.match(text) and not CONTINUES.search(previous)
+        for n, sentence in enumerate(THAT_SENTENCE.split(text)):
+            if out and not (n or starts):
+                out[-1][0].append(sentence)
+            else:
+                out.append(([DECIMAL.sub("", sentence)], pg))
+        previous = text
+    clauses = [(" ".join(words).strip(), pg) for words, pg in out]
+    # "RESOLVED: That …" took the first "That" into its form; the others lose it the same way
+    return clauses[:1] + [(re.sub(r"^That\s+", "", t), pg) for t, pg in clauses[1:]]
 
 
 def _next_label(label: str) -> str:

@@ -57,6 +57,18 @@ PARAGRAPH_START = re.compile(r"^\(?(?P<n>\d+)\)\s")
 MOVED = re.compile(
     r"\b(?:the following|seconded,?\s+the) (?P<kind>substantive motion|amendment|motion)\b", re.I
 )
+# "Mr Bird proposed and Mrs Dean seconded the following amendment" / "Mr Gough moved and Mr
+# Oakford seconded" / "Mr Baker proposed, and Mr Robey seconded the motion" / "Proposed by Mr Hook
+# and seconded by Mr Bird" / "Jenni Hawkins proposed, and Mr Stepto seconded": who moved it and
+# who seconded it, by name as printed
+PERSON = (  # "Mr Bird" / "Jenni Hawkins" (a name starts a word: see minutes.SUBMITTED)
+    r"(?<![\w'’-])(?:(?:Mrs|Mr|Miss|Ms|Dr|Cllr|Councillor|Sir|Dame)\.?\s+(?:[A-Z][\w'’-]*\s+){0,3}"
+    r"|(?:[A-Z][\w'’-]+\s+){1,3})[A-Z][\w'’-]+"
+)
+MOVER_SECONDER = re.compile(
+    rf"(?P<mover>{PERSON})\s+(?:moved|proposed),?\s+and\s+(?P<seconder>{PERSON})\s+seconded"
+    rf"|(?:Moved|Proposed)\s+by\s+(?P<by>{PERSON})(?:,?\s+and\s+seconded\s+by\s+(?P<second>{PERSON}))?"
+)
 # "“…”" / "\"…\"" — the quoted motion or amendment
 QUOTED = re.compile(r"[\"“](?P<q>.+?)(?:[\"”]|$)", re.DOTALL)
 
@@ -197,14 +209,30 @@ def _named_votes(lines: list[Line]) -> list[_Named]:
     return votes
 
 
-def _quoted_after(lines: list[Line], start: int, end: int) -> str:
+@dataclass(frozen=True)
+class _Moved:
+    """A motion or amendment as the minutes print it: its quoted text and who moved it."""
+
+    text: str = ""
+    mover: str = ""
+    seconder: str = ""
+
+
+def _quoted_after(lines: list[Line], start: int, end: int) -> _Moved:
     text = " ".join(line.text for line in lines[start:end])
     m = QUOTED.search(text)
-    return " ".join(m.group("q").split()).strip() if m else ""
+    if not m:
+        return _Moved()
+    who = MOVER_SECONDER.search(text[: m.start()])
+    mover = seconder = ""
+    if who:
+        mover = who.group("mover") or who.group("by") or ""
+        seconder = who.group("seconder") or who.group("second") or ""
+    return _Moved(" ".join(m.group("q").split()).strip(), mover, seconder)
 
 
-def _paragraph_text(lines: list[Line], number: str, before: int) -> str:
-    """The quoted text of paragraph (number) earlier in the item."""
+def _paragraph_text(lines: list[Line], number: str, before: int) -> _Moved:
+    """The quoted text (and its mover) of paragraph (number) earlier in the item."""
     for k in range(before - 1, -1, -1):
         p = PARAGRAPH_START.match(lines[k].text)
         if p and p.group("n") == number:
@@ -212,11 +240,12 @@ def _paragraph_text(lines: list[Line], number: str, before: int) -> str:
             while end < before and not PARAGRAPH_START.match(lines[end].text):
                 end += 1
             return _quoted_after(lines, k, end)
-    return ""
+    return _Moved()
 
 
-def _question(lines: list[Line], vote: _Named, floor: int) -> tuple[str, str]:
-    """(kind, question) from the lines announcing the vote and the motion/amendment moved."""
+def _question(lines: list[Line], vote: _Named, floor: int) -> tuple[str, _Moved, bool]:
+    """(kind, the motion/amendment moved, unclear) from the lines announcing the vote; when the
+    printed motion is not found the announcing sentence stands in and `unclear` is True."""
     # the announcing paragraph: back to its "(n)" start, at most a few lines
     k = vote.first - 1
     while k > floor and not PARAGRAPH_START.match(lines[k].text) and vote.first - k < 6:
@@ -229,26 +258,26 @@ def _question(lines: list[Line], vote: _Named, floor: int) -> tuple[str, str]:
         kind = "substantive motion"
     else:
         kind = "amendment" if "amendment" in what else "motion" if "motion" in what else "other"
-    question = ""
+    moved = _Moved()
     ref = PARAGRAPH_REF.search(announce)
     if ref:
-        question = _paragraph_text(lines, ref.group("n"), vote.first)
-    if not question and kind != "other":
+        moved = _paragraph_text(lines, ref.group("n"), vote.first)
+    if not moved.text and kind != "other":
         for j in range(vote.first - 1, -1, -1):
-            moved = MOVED.search(lines[j].text)
-            if moved and (kind.split()[-1] in moved.group("kind").lower()):
+            found = MOVED.search(lines[j].text)
+            if found and (kind.split()[-1] in found.group("kind").lower()):
                 end = j + 1
                 while end < vote.first and not PARAGRAPH_START.match(lines[end].text):
                     end += 1
-                question = _quoted_after(lines, j, end)
+                moved = _quoted_after(lines, j, end)
                 break
-    if not question:
-        question = " ".join(announce.split())
-    return kind, question
+    if not moved.text:
+        return kind, _Moved(" ".join(announce.split())), True
+    return kind, moved, False
 
 
 def _to_record(lines: list[Line], vote: _Named, floor: int) -> RecordedVote:
-    kind, question = _question(lines, vote, floor)
+    kind, moved, unclear = _question(lines, vote, floor)
     names = {side: tuple(vote.names.get(side, ())) for side in ("for", "against", "abstain")}
     mismatch = any(len(names[side]) != n for side, n in vote.counts.items())
     outcome = vote.outcome
@@ -256,7 +285,10 @@ def _to_record(lines: list[Line], vote: _Named, floor: int) -> RecordedVote:
         outcome = "carried"
     return RecordedVote(
         kind=kind,
-        question=question,
+        question=moved.text,
+        mover=moved.mover,
+        seconder=moved.seconder,
+        question_unclear=unclear,
         count_for=vote.counts.get("for"),
         count_against=vote.counts.get("against"),
         count_abstain=vote.counts.get("abstain"),
