@@ -138,6 +138,13 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
             if item.pages:
                 facts["agenda_pages"][(item.number, item.pages)] += 1
     checked = exp.get("minutes", [])
+    # an item listed without "resolutions" had them left unchecked (see its file's _note)
+    unchecked = {
+        (m, i["number"] or norm(i.get("title", "")))
+        for m, minutes in enumerate(checked)
+        for i in minutes.get("items", [])
+        if "resolutions" not in i
+    }
     for m, minutes in enumerate(pack.minutes):
         for key in ("present", "apologies"):
             for person in getattr(minutes, key):
@@ -146,7 +153,7 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
             facts["minute_items"][(m, item.minute_number, norm(item.title))] += 1
             number = item.minute_number or norm(item.title)
             facts["minute_pages"][(m, number, page_range(item.page_start, item.page_end))] += 1
-            for k in range(len(item.resolutions)):
+            for k in range(len(item.resolutions) * ((m, number) not in unchecked)):
                 facts["resolutions"][(m, number, k)] += 1
             for v in item.votes:
                 counts = (v.count_for, v.count_against, v.count_abstain)

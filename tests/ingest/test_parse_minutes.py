@@ -208,3 +208,29 @@ def test_a_failing_section_is_recorded_and_the_rest_kept(monkeypatch):
             "where": "minutes",
         }
     ]
+
+
+def test_one_name_a_line_with_a_role_after_a_comma():
+    # Bristol's decision notices: "Councillor Emma Edwards, Leader of the Green Group"
+    lines = [
+        "Councillor Ed Plowden",
+        "Councillor Emma Edwards, Leader of the Green Group",
+        "Councillor Kaz Self",
+        "Councillor David Wilcox",
+        "Councillor Jos Clark, Leader of the Liberal Democrat Group",
+        "Mr P B Carter, CBE",
+        "Councillor Graham Morris",
+        "Councillor Rob Bryher",
+    ]
+    people = attendees(lines)
+    assert [p.name for p in people] == [
+        "Ed Plowden",
+        "Emma Edwards",
+        "Kaz Self",
+        "David Wilcox",
+        "Jos Clark",
+        "Mr P B Carter, CBE",
+        "Graham Morris",
+        "Rob Bryher",
+    ]
+    assert people[1].role == "Leader of the Green Group"

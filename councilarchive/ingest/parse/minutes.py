@@ -345,6 +345,12 @@ def attendees(texts: list[str]) -> list[Attendee]:
         dash = re.match(r"^(.+?)\s+-\s+(.+)$", entry)
         if dash and looks_like_name(dash.group(1)):
             entry, role = dash.group(1), dash.group(2)
+        # one a line, a role after a comma: "Councillor Emma Edwards, Leader of the Green Group"
+        # (honours stay with the name: "Mr P B Carter, CBE")
+        comma = re.match(r"^([^,]+),\s*(\S.*)$", entry) if one_a_line else None
+        if comma and not set(comma.group(2).replace(",", " ").split()) <= HONOURS:
+            if looks_like_name(comma.group(1)) and not looks_like_name(comma.group(2)):
+                entry, role = comma.group(1), comma.group(2)
         person = parse_attendee(entry)
         if role and not person.role:
             person = Attendee(person.name, role, person.substitute_for)
@@ -599,6 +605,12 @@ def _decision(lines: list[Line]) -> MinuteItem:
     declarations = []
     if declared and not re.match(r"^(?:None|N/A|There were none)", declared, re.I):
         declarations.append(Declaration(member="", item_ref=number, text=declared))
+    # the next form's "Deadline for Escalation Panel referral" and "(a)" lines open its page
+    own = list(lines)
+    while len(own) > 1 and (
+        own[-1].text.startswith("Deadline for Escalation") or own[-1].text == "(a)"
+    ):
+        own.pop()
     return MinuteItem(
         minute_number=number,
         title=" ".join(subject).strip(),
@@ -607,5 +619,5 @@ def _decision(lines: list[Line]) -> MinuteItem:
         votes=tuple(find_votes(lines)),
         declarations=tuple(declarations),
         page_start=lines[0].page,
-        page_end=lines[-1].page,
+        page_end=own[-1].page,
     )
