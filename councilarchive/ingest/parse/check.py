@@ -133,7 +133,8 @@ def _agenda(agenda: Agenda, pages: int) -> list[dict]:
                 problem(
                     "agenda_pages_outside",
                     item.page,
-                    f"Agenda item {item.number} is printed as pages {item.pages}, which could not "
+                    f"Agenda item {item.number} is printed as "
+                    f"{'pages' if '-' in item.pages else 'page'} {item.pages}, which could not "
                     f"be matched to a page of this {pages}-page PDF; it is not linked.",
                     where,
                 )

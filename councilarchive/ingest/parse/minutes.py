@@ -177,6 +177,9 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     if any(DECISION_ANCHOR.match(x.text) for x in lines[:HEADER_WINDOW]):
         return parse_decision_notice(lines)
     first_item = _first_item(lines)
+    unnumbered = _unnumbered_heads(lines) if first_item == len(lines) else []
+    if unnumbered:
+        first_item = unnumbered[0]
     head = [x for x in lines[:first_item] if not x.text.isdigit()]  # "1": a page number
     label_at = next((i for i, x in enumerate(head) if LABEL.match(x.text)), len(head))
     header = head[:label_at]
@@ -185,7 +188,11 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     present = [a for a in lists.get("present", [])]
     in_attendance = lists.get("in_attendance", [])
     apologies = list(lists.get("apologies", []))
-    items = _items(lines[first_item:]) if first_item < len(lines) else []
+    if unnumbered:
+        bounds = [*unnumbered[1:], len(lines)]
+        items = [_item(lines[a:b]) for a, b in zip(unnumbered, bounds, strict=True)]
+    else:
+        items = _items(lines[first_item:]) if first_item < len(lines) else []
     prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
     for item in items:
         if APOLOGY_TITLE.search(item.title):
@@ -236,14 +243,26 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
             bottoms[line.text] = bottoms.get(line.text, 0) + 1
     multi_page = lines[-1].page != first_page
 
+    def footer(i: int) -> bool:
+        # a footer is at the foot of every page it is on; a motion quoted three times is not
+        text = lines[i].text
+        return from_bottom[i] < 4 and total[text] == bottoms.get(text, 0) >= 2
+
     def furniture(i: int, x: Line) -> bool:
         if offsets[i] < 2 and x.page != first_page:
             if x.text in header or tops[x.text] >= 3:
                 return True
-        # a footer is at the foot of every page it is on; a motion quoted three times is not
-        if from_bottom[i] < 4 and total[x.text] == bottoms.get(x.text, 0) >= 2:
+        if footer(i):
             return True
-        return multi_page and from_bottom[i] < 3 and x.text.isdigit()
+        # a page number: only footers after it ("5" / "Chair's Announcements" / "There were
+        # none." at a page's foot is Bristol's minute 5, not page 5)
+        after = range(i + 1, i + 1 + from_bottom[i])
+        return (
+            multi_page
+            and from_bottom[i] < 3
+            and x.text.isdigit()
+            and all(lines[k].text.isdigit() or footer(k) for k in after)
+        )
 
     return [x for i, x in enumerate(lines) if not furniture(i, x)]
 
@@ -275,6 +294,30 @@ def _is_heading(
     if upper and not _upper(title):  # "6. Carmarthenshire County Council had confirmed …"
         return False
     return bool(TITLE_START.match(title)) and not title.startswith(("Page ",))
+
+
+def _unnumbered_heads(lines: list[Line]) -> list[int]:
+    """Headings in capitals where no heading is numbered, after the attendance and the first
+    sentence of prose: Merton's note of a joint session prints "This note forms part of the
+    minutes …" then "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES JUDGEMENT" / "ANNUAL
+    GOVERNANCE REPORT 2008/09" / "ANNUAL GOVERNANCE REPORT 2008/09 – PENSION FUND", one under
+    the other, and one discussion of the three."""
+    labels = [i for i, x in enumerate(lines) if LABEL.match(x.text)]
+    if not labels:
+        return []
+    prose = next(
+        (i for i in range(labels[-1] + 1, len(lines)) if LIST_END.match(lines[i].text)), None
+    )
+    if prose is None:
+        return []
+    return [
+        i
+        for i in range(prose + 1, len(lines))
+        if _upper(lines[i].text)
+        and len(lines[i].text) >= 8
+        and not LABEL.match(lines[i].text)
+        and not DATE_LINE.match(lines[i].text)
+    ]
 
 
 def _dotted(text: str) -> bool:
@@ -332,7 +375,12 @@ def attendees(texts: list[str]) -> list[Attendee]:
         entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)$", "", t) for t in texts]
         entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
     else:
-        text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", " ".join(texts))
+        # a line that ends with a role's closing bracket ends that person: "…, Colin Millar
+        # (Democratic Services)" / "Suresh Patel, Lindsay Mallors, …" (no comma printed)
+        joined = texts[0]
+        for prev, line in zip(texts, texts[1:], strict=False):
+            joined += (", " if prev.endswith(")") and line[:1].isupper() else " ") + line
+        text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", joined)
         text = ROLE_THEN_NAME.sub("), ", STOP_AS_COMMA.sub(", ", text.replace(";", ",")))
         entries = split_names(text)
     out = []
@@ -493,6 +541,12 @@ def _item(lines: list[Line]) -> MinuteItem:
             break
         if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
             title, k = f"{title} {nxt}", k + 1
+        elif _upper(title) and _upper(nxt) and TITLE_ITEM_REF.search(nxt):
+            # a heading in capitals closed by its "(Agenda item 4)" on a later line, here over a
+            # page break: "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" / running head /
+            # "JUDGEMENT (Agenda item 4)"
+            title, k = f"{title} {nxt}", k + 1
+            break
         else:
             break
     title = TITLE_ITEM_REF.sub("", title).strip()
