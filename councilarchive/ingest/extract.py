@@ -200,33 +200,26 @@ def _text_boxes(boxes: list) -> str:
       page 1. It is written as a superscript digit.
 
     A page with neither comes out exactly as `box.get_text()` would give it."""
-    lines = [
-        (b, line)
-        for b, box in enumerate(boxes)
-        for line in box
-        if isinstance(line, LTTextLine) and not NUMBER_CELL.match(line.get_text())
-    ]
-    placed: set[int] = set()  # the boxes put back on their rows
+    rows = [[(x, x.get_text()) for x in box if isinstance(x, LTTextLine)] for box in boxes]
+    cells = {
+        b: own[0] for b, own in enumerate(rows) if len(own) == 1 and NUMBER_CELL.match(own[0][1])
+    }
     beside: dict[int, list[str]] = {}  # id(line) -> the numbers printed on its right
-    for b, box in enumerate(boxes):
-        own = [x for x in box if isinstance(x, LTTextLine)]
-        if len(own) != 1 or not NUMBER_CELL.match(own[0].get_text()):
-            continue
-        cell = own[0]
-        row = [line for other, line in lines if other != b and _same_row(cell, line)]
-        row = [line for line in row if cell.x0 >= line.x1]  # the cell is on the line's right
-        if row:
-            line = max(row, key=lambda x: x.x1)  # the nearest
-            beside.setdefault(id(line), []).append(cell.get_text().strip())
-            placed.add(b)
+    placed: set[int] = set()  # the boxes put back on their rows
+    if cells:
+        lines = [x for b, own in enumerate(rows) if b not in cells for x, _ in own]
+        for b, (cell, text) in cells.items():
+            # on the same row, the cell on the line's right; the nearest such line
+            row = [x for x in lines if cell.x0 >= x.x1 and _same_row(cell, x)]
+            if row:
+                beside.setdefault(id(max(row, key=lambda x: x.x1)), []).append(text.strip())
+                placed.add(b)
     parts = []
-    for b, box in enumerate(boxes):
+    for b, own in enumerate(rows):
         if b in placed:
             continue
-        for line in box:
-            if not isinstance(line, LTTextLine):
-                continue
-            text = _line_text(line)
+        for line, text in own:
+            text = _line_text(line, text)
             for number in beside.get(id(line), []):
                 text = f"{text.rstrip(chr(10))}  {number}\n"
             parts.append(text)
@@ -239,12 +232,14 @@ def _same_row(a, b) -> bool:
     return overlap > 0.6 * min(a.height, b.height)
 
 
-def _line_text(line) -> str:
-    """A line's text with footnote markers (digits under 3/4 of the line's usual size, raised off
-    its baseline) as superscript digits."""
+def _line_text(line, text: str) -> str:
+    """A line's text (`text`, its get_text()) with footnote markers (digits under 3/4 of the
+    line's usual size, raised off its baseline) as superscript digits."""
+    if not any(ch.isdigit() for ch in text):  # most lines: nothing to look at
+        return text
     chars = [c for c in line if isinstance(c, LTChar)]
     if not chars:
-        return line.get_text()
+        return text
     sizes = [round(c.size, 1) for c in chars]
     usual = max(set(sizes), key=sizes.count)
     base = min(c.y0 for c in chars if round(c.size, 1) == usual)
@@ -258,7 +253,7 @@ def _line_text(line) -> str:
         )
 
     if not any(marker(c) for c in chars):
-        return line.get_text()
+        return text
     return "".join(
         c.get_text().translate(SUPERSCRIPT) if marker(c) else c.get_text()
         for c in line

@@ -167,6 +167,7 @@ def test_decision_list_numbered_as_the_reports_recommendations():
         )
     )
     assert [r.number for r in res] == ["(3)", "(4)", "(6)"]
+    assert res[1].text.endswith("through CAZ funding.")  # "Contractual:" heads the next ones
     assert res[2].text.startswith("Authorised the Executive Director")
 
 

@@ -53,7 +53,9 @@ COVER_ITEMS = re.compile(r"^Agenda Item No\.?$")
 BARE_TITLE = re.compile(r"^(?:[A-Z‘'\"“]|\d{2}/\d{4,5}\b)")
 # "4. Annual complaints report 9" — a page number printed in a column to the right of the title
 # (extract puts each cell back on its row); a column only when several items end so, rising
-COLUMN_PAGE = re.compile(r"^(?P<line>.*\S)\s+(?P<page>\d{1,4})$")
+# (lines_of leaves one space between words; searched, not matched with a leading ".*", which
+# backtracks on a giant line)
+COLUMN_PAGE = re.compile(r"(?<=\S) (?P<page>\d{1,4})$")
 # "Declarations of interest¹" — a footnote marker (extract writes them as superscript digits)
 FOOTNOTE_MARK = re.compile(r"\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 # a title line that stops mid-phrase: "… and notes of" / "… held on 24" (then "September 2009")
@@ -187,7 +189,7 @@ def _page_column(lines: list[Line], heads: list[int], end: int) -> list[Line]:
     after the item's title, which may wrap onto the next lines ("3. Minutes of the meeting held
     on 24 September 2009 and notes of 3" / "the Joint session with …" / "September 2009")."""
     titled = [h + (_bare(lines[h]) and h + 1 < end) for h in heads]  # "5." / "Internal audit …"
-    found = [(h, COLUMN_PAGE.match(lines[h].text)) for h in titled]
+    found = [(h, COLUMN_PAGE.search(lines[h].text)) for h in titled]
     found = [(h, m) for h, m in found if m]
     numbers = [int(m.group("page")) for _, m in found]
     if len(found) < 3 or numbers != sorted(set(numbers)):
@@ -203,7 +205,7 @@ def _page_column(lines: list[Line], heads: list[int], end: int) -> list[Line]:
             and (lines[last + 1].text[:1].islower() or TITLE_CONTINUES.search(out[last].text))
         ):
             last += 1
-        out[h] = Line(lines[h].page, m.group("line"))
+        out[h] = Line(lines[h].page, lines[h].text[: m.start()])
         page = f"(Page {m.group('page')})"
         out[last] = Line(lines[last].page, f"{out[last].text} {page}")
     return out

@@ -41,6 +41,8 @@ PART = re.compile(
 STEM = re.compile(
     r"^That the (?:(?:[A-Z&][\w&]*|and|of|for)\s+)*?(?:Committee|Board|Cabinet|Council|Panel)\b[^.]*?[:;]\s*-?$"
 )
+# "Contractual:" — a short heading between the numbered parts of one decision
+SUBHEADING = re.compile(r"^[A-Z][A-Za-z ]{0,30}:$")
 # "Recommendation 3 was not approved:" / "Recommendations 3 was not approved (2 For, 7 Against
 # …)" — what follows in the list was put and not decided
 NOT_DECIDED = re.compile(
@@ -147,6 +149,8 @@ def split_parts(
     for text, pg in [(first, page)] * bool(first) + [(ln.text, ln.page) for ln in block]:
         if NOT_DECIDED.match(text):
             break  # the rest of the list was put and not decided
+        if expected is not None and SUBHEADING.match(text):
+            continue  # "Contractual:" between decisions 4 and 5 heads the next ones
         pm = PART.match(text)
         label = pm and (pm.group("paren") or pm.group("dot"))
         if label and _follows(label, expected, " ".join(pieces[0][1]) if expected is None else ""):
