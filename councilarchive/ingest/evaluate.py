@@ -13,6 +13,10 @@ seed dumps), never from the parser's output. It names its file (`"file": "fixtur
                                         "abstain": [...]}]}]}],
      "reports": ["Autumn Budget Statement"]}
 
+A minute item may also give its PDF pages (`"pages": "5-10"`, from its heading's page to its last
+line's) and a report may be `{"subject": …, "pages": "1-7"}`; those are scored as `minute_pages`
+and `report_pages`.
+
 Every field is scored as sets of facts, precision / recall / F1 over all files: `named_votes`
 (a vote with names is one fact: counts, kind, outcome and every name, all exact), `tallies`
 (kind, counts and outcome of a vote printed without names), `agenda_items` (number and title),
@@ -42,10 +46,12 @@ FIELDS = (
     "agenda_items",
     "agenda_pages",
     "minute_items",
+    "minute_pages",
     "resolutions",
     "present",
     "apologies",
     "reports",
+    "report_pages",
 )
 
 
@@ -55,6 +61,13 @@ def norm(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     text = re.sub(r"\s*-\s*", "-", text)
     return " ".join(text.split()).strip(" .:")
+
+
+def page_range(start: int | None, end: int | None) -> str | None:
+    """PDF pages as the expectations write them: "5-10", or "5" for one page."""
+    if start is None:
+        return None
+    return str(start) if end in (None, start) else f"{start}-{end}"
 
 
 def _names(names) -> tuple[str, ...]:
@@ -88,6 +101,8 @@ def expected_facts(exp: dict) -> dict[str, Counter]:
             if "title" in item:
                 facts["minute_items"][(m, item["number"], norm(item["title"]))] += 1
             number = item["number"] or norm(item.get("title", ""))  # unnumbered: by title
+            if "pages" in item:
+                facts["minute_pages"][(m, number, item["pages"])] += 1
             if "resolutions" in item:
                 for k in range(item["resolutions"]):
                     facts["resolutions"][(m, number, k)] += 1
@@ -106,8 +121,11 @@ def expected_facts(exp: dict) -> dict[str, Counter]:
                     ] += 1
                 else:
                     facts["tallies"][(number, v["kind"], v["outcome"], tuple(v["counts"]))] += 1
-    for subject in exp.get("reports", []):
+    for report in exp.get("reports", []):
+        subject = report["subject"] if isinstance(report, dict) else report
         facts["reports"][norm(subject)] += 1
+        if isinstance(report, dict) and "pages" in report:
+            facts["report_pages"][(norm(subject), report["pages"])] += 1
     return facts
 
 
@@ -120,6 +138,13 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
             if item.pages:
                 facts["agenda_pages"][(item.number, item.pages)] += 1
     checked = exp.get("minutes", [])
+    # an item listed without "resolutions" had them left unchecked (see its file's _note)
+    unchecked = {
+        (m, i["number"] or norm(i.get("title", "")))
+        for m, minutes in enumerate(checked)
+        for i in minutes.get("items", [])
+        if "resolutions" not in i
+    }
     for m, minutes in enumerate(pack.minutes):
         for key in ("present", "apologies"):
             for person in getattr(minutes, key):
@@ -127,7 +152,8 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
         for item in minutes.items:
             facts["minute_items"][(m, item.minute_number, norm(item.title))] += 1
             number = item.minute_number or norm(item.title)
-            for k in range(len(item.resolutions)):
+            facts["minute_pages"][(m, number, page_range(item.page_start, item.page_end))] += 1
+            for k in range(len(item.resolutions) * ((m, number) not in unchecked)):
                 facts["resolutions"][(m, number, k)] += 1
             for v in item.votes:
                 counts = (v.count_for, v.count_against, v.count_abstain)
@@ -147,6 +173,8 @@ def parsed_facts(pack: Pack, exp: dict) -> dict[str, Counter]:
                     facts["tallies"][(number, v.kind, v.outcome, counts)] += 1
     for report in pack.reports:
         facts["reports"][norm(report.subject)] += 1
+        pages = page_range(report.page_start, report.page_end)
+        facts["report_pages"][(norm(report.subject), pages)] += 1
     # a field the expectation leaves out is not scored; minutes sets past those checked neither
     for key in ("present", "apologies"):
         if not any(key in m for m in checked):

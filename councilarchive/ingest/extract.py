@@ -35,7 +35,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTFigure, LTLayoutContainer, LTTextContainer
+from pdfminer.layout import (
+    LAParams,
+    LTChar,
+    LTFigure,
+    LTLayoutContainer,
+    LTText,
+    LTTextContainer,
+    LTTextLine,
+)
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -154,12 +162,19 @@ def page_count(path: str | Path) -> int:
         return sum(1 for _ in PDFPage.create_pages(document))
 
 
+# "3 " / "155 " / "5. " — one cell of a column of page numbers beside an agenda, or of a margin of
+# item numbers, that pdfminer lays out as a text box of its own
+NUMBER_CELL = re.compile(r"^\s*\d{1,4}\.?\s*$")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _page_text(layout) -> str:
-    """The page's text boxes. A page whose only content is a figure (Word's "Save as PDF" puts a
-    whole page in one Form XObject: the Manordeilo minutes) gets that figure's characters laid
-    out as text too, as LAParams(all_texts=True) would, but only there: all_texts on every page
-    costs 17% (see LAPARAMS)."""
-    text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+    """The page's text boxes, in pdfminer's reading order, with two repairs from the layout
+    (positions and font sizes) that plain text loses (see `_text_boxes`). A page whose only
+    content is a figure (Word's "Save as PDF" puts a whole page in one Form XObject: the Manordeilo
+    minutes) gets that figure's characters laid out as text too, as LAParams(all_texts=True) would,
+    but only there: all_texts on every page costs 17% (see LAPARAMS)."""
+    text = _text_boxes([el for el in layout if isinstance(el, LTTextContainer)])
     if text.strip():
         return text
     parts = []
@@ -168,6 +183,82 @@ def _page_text(layout) -> str:
             LTLayoutContainer.analyze(el, FIGURE_LAPARAMS)
             parts += [box.get_text() for box in el if isinstance(box, LTTextContainer)]
     return "".join(parts) or text
+
+
+def _text_boxes(boxes: list) -> str:
+    """The boxes' text, with what the page's geometry says and plain text cannot:
+
+    * a number standing alone in its own box, on the same row as and to the right of a line of
+      another box, is that line's last cell: Merton's agenda prints each item's first page in a
+      right-hand column ("4.  Annual complaints report ........ 9"), which pdfminer reads as a
+      separate column of "9", "23", "53" after all the titles. The number is put back at the
+      end of its row ("…report  9"), as printed; a table's figures likewise ("£1.8  41"). A
+      number on the left of a row ("1." beside a Cabinet decision, "5." beside Merton's title)
+      stays where pdfminer puts it: the parser reads those columns as they come.
+    * a digit set small and raised is a footnote marker, not text: "Declarations of interest¹"
+      (8 pt beside 12 pt), which plain text reads as "Declarations of interest 1", item 1 on
+      page 1. It is written as a superscript digit.
+
+    A page with neither comes out exactly as `box.get_text()` would give it."""
+    rows = [[(x, x.get_text()) for x in box if isinstance(x, LTTextLine)] for box in boxes]
+    cells = {
+        b: own[0] for b, own in enumerate(rows) if len(own) == 1 and NUMBER_CELL.match(own[0][1])
+    }
+    beside: dict[int, list[str]] = {}  # id(line) -> the numbers printed on its right
+    placed: set[int] = set()  # the boxes put back on their rows
+    if cells:
+        lines = [x for b, own in enumerate(rows) if b not in cells for x, _ in own]
+        for b, (cell, text) in cells.items():
+            # on the same row, the cell on the line's right; the nearest such line
+            row = [x for x in lines if cell.x0 >= x.x1 and _same_row(cell, x)]
+            if row:
+                beside.setdefault(id(max(row, key=lambda x: x.x1)), []).append(text.strip())
+                placed.add(b)
+    parts = []
+    for b, own in enumerate(rows):
+        if b in placed:
+            continue
+        for line, text in own:
+            text = _line_text(line, text)
+            for number in beside.get(id(line), []):
+                text = f"{text.rstrip(chr(10))}  {number}\n"
+            parts.append(text)
+    return "".join(parts)
+
+
+def _same_row(a, b) -> bool:
+    """Two text lines on one printed row: their heights overlap by most of the smaller."""
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap > 0.6 * min(a.height, b.height)
+
+
+def _line_text(line, text: str) -> str:
+    """A line's text (`text`, its get_text()) with footnote markers (digits under 3/4 of the
+    line's usual size, raised off its baseline) as superscript digits."""
+    if not any(ch.isdigit() for ch in text):  # most lines: nothing to look at
+        return text
+    chars = [c for c in line if isinstance(c, LTChar)]
+    if not chars:
+        return text
+    sizes = [round(c.size, 1) for c in chars]
+    usual = max(set(sizes), key=sizes.count)
+    base = min(c.y0 for c in chars if round(c.size, 1) == usual)
+
+    def marker(c) -> bool:
+        return (
+            isinstance(c, LTChar)
+            and c.get_text().isdigit()
+            and c.size < 0.75 * usual
+            and c.y0 > base + 0.2 * usual
+        )
+
+    if not any(marker(c) for c in chars):
+        return text
+    return "".join(
+        c.get_text().translate(SUPERSCRIPT) if marker(c) else c.get_text()
+        for c in line
+        if isinstance(c, LTText)
+    )
 
 
 def _vm_size() -> int:

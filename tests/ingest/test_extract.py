@@ -190,3 +190,38 @@ def test_pack_has_a_text_layer():
     pages, _ = parallel_002()
     assert has_text_layer(pages)
     assert pages[0].text.startswith("Annual Report 2017/18\nContents\n")
+
+
+# -- layout: what positions and font sizes say --------------------------------------------------
+MERTON = (
+    REPO.parent
+    / "shared"
+    / "external"
+    / "merton-council"
+    / "audit-committee-2009-10-22-agenda-pack.pdf"
+)
+
+
+@cache
+def merton_page_2() -> list[str]:
+    if not MERTON.exists():
+        pytest.skip("../shared/external not present (a user's own clone)")
+    return extract(MERTON, workers=1)[1].text.splitlines()
+
+
+def test_a_column_of_page_numbers_goes_back_on_its_rows():
+    # Merton's agenda prints each item's first page in a right-hand column; pdfminer's text boxes
+    # put "9", "23", "53", "155", "169" after all the titles
+    lines = [" ".join(x.split()) for x in merton_page_2()]
+    assert "4. Annual complaints report 9" in lines
+    assert "Internal audit progress report 23" in lines  # its "5." stays on the line above
+    assert "8. Work programme 169" in lines
+    assert "3. Minutes of the meeting held on 24 September 2009 and notes of 3" in lines
+    assert not any(x in ("9", "23", "155") for x in lines)
+
+
+def test_a_small_raised_digit_is_a_footnote_marker():
+    # "1.    Declarations of interest 1" — the "1" is 8 pt beside 12 pt, the footnote's anchor
+    lines = [" ".join(x.split()) for x in merton_page_2()]
+    assert "1. Declarations of interest ¹" in lines
+    assert any(x.startswith("¹ Members are advised to make declarations") for x in lines)

@@ -124,6 +124,51 @@ def test_merton_agenda_and_embedded_minutes(external_pack):
     )
 
 
+def test_merton_agenda_page_column_and_links(external_pack):
+    pack = external_pack("audit-committee")
+    items = {i.number: i for i in pack.agenda.items}
+    # "1. Declarations of interest¹": a footnote marker, not page 1
+    assert (items["1"].title, items["1"].pages) == ("Declarations of interest", None)
+    # "3. Minutes of the meeting held on 24 September 2009 and notes of   3" / "the Joint session
+    # with General Purposes Committee held on 24" / "September 2009"
+    assert items["3"].title.endswith("and notes of the Joint session with General Purposes "
+                                     "Committee held on 24 September 2009")  # fmt: skip
+    assert (items["3"].pages, items["3"].page_start) == ("3", 3)
+    # items 4-8 start on printed pages 9-169 of a pack cut to 8 pages: not linked, and said so
+    assert [items[n].pages for n in "45678"] == ["9", "23", "53", "155", "169"]
+    assert all(items[n].page_start is None for n in "45678")
+    outside = [p for p in pack.problems if p["kind"] == "agenda_pages_outside"]
+    assert [p["where"] for p in outside] == [f"agenda item {n}" for n in range(4, 9)]
+
+
+def test_merton_heading_over_a_page_break_and_the_joint_session(external_pack):
+    first, joint = external_pack("audit-committee").minutes
+    # "4 AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" / page 4's running head /
+    # "JUDGEMENT (Agenda item 4)"
+    item = items_by_number(first)["4"]
+    assert item.title == "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES JUDGEMENT"
+    assert (item.page_start, item.page_end) == (3, 4)
+    # three unnumbered headings in capitals, one under the other, then one discussion
+    assert [(i.minute_number, i.title) for i in joint.items] == [
+        ("", "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES JUDGEMENT"),
+        ("", "ANNUAL GOVERNANCE REPORT 2008/09"),
+        ("", "ANNUAL GOVERNANCE REPORT 2008/09 – PENSION FUND"),
+    ]
+    assert joint.items[2].text.startswith("The Audit Commision representatives introduced")
+    # "…, Colin Millar (Democratic Services)" / "Suresh Patel, Lindsay Mallors, …"
+    names = [p.name for p in joint.present]
+    assert names[-6:] == [
+        "Colin Millar", "Suresh Patel", "Lindsay Mallors", "Kelly Jupp", "Patsy Sanwo",
+        "Sandra Lofthouse",
+    ]  # fmt: skip
+    problems = external_pack("audit-committee").problems
+    kinds = {p["kind"] for p in problems}
+    assert not kinds & {"minutes_without_items", "attendee_unsure"}
+    # headings in capitals are a weaker sign than minute numbers: the officer is told
+    (unnumbered,) = [p for p in problems if p["kind"] == "items_unnumbered"]
+    assert (unnumbered["page"], unnumbered["where"]) == (5, "minutes of 24 September 2009")
+
+
 def test_weca_report_is_not_an_agenda_or_minutes(external_pack):
     pack = external_pack("weca-0024")
     assert pack.pages == 43

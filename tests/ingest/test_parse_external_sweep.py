@@ -11,7 +11,9 @@ PDFS = sorted(p.name for p in EXTERNAL.glob("*/*.pdf")) if EXTERNAL.is_dir() els
 # file part -> (body, date, number of minute items) of the one set of minutes a reader finds there
 MINUTES = {
     "bcc-0004": ("Transport and Connectivity Policy Committee", dt.date(2024, 9, 12), 6),
-    "bcc-0022": ("Transport and Connectivity Policy Committee", dt.date(2024, 9, 12), 11),
+    # 0022: twelve items; "5" / "Chair's Announcements" / "There were none." at the foot of p1 is
+    # minute 5, not a page number
+    "bcc-0022": ("Transport and Connectivity Policy Committee", dt.date(2024, 9, 12), 12),
     "bcc-0023": ("Transport & Connectivity Policy Committee", dt.date(2025, 10, 23), 10),
     "bcc-0024": ("Transport & Connectivity Policy Committee", dt.date(2025, 10, 23), 16),
     "bcc-0025": ("Transport & Connectivity Policy Committee", dt.date(2026, 3, 19), 5),

@@ -262,3 +262,29 @@ def test_west_kent_minute_whose_number_was_lost_and_its_apologies_table():
     ]
     subs = [(a.name, a.substitute_for) for a in west_kent.present if a.substitute_for]
     assert subs == [("Jane Heeley", "Julie Beilby"), ("Sarah Robson", "Alison Broom")]
+
+
+def test_one_name_a_line_with_a_role_after_a_comma():
+    # Bristol's decision notices: "Councillor Emma Edwards, Leader of the Green Group"
+    lines = [
+        "Councillor Ed Plowden",
+        "Councillor Emma Edwards, Leader of the Green Group",
+        "Councillor Kaz Self",
+        "Councillor David Wilcox",
+        "Councillor Jos Clark, Leader of the Liberal Democrat Group",
+        "Mr P B Carter, CBE",
+        "Councillor Graham Morris",
+        "Councillor Rob Bryher",
+    ]
+    people = attendees(lines)
+    assert [p.name for p in people] == [
+        "Ed Plowden",
+        "Emma Edwards",
+        "Kaz Self",
+        "David Wilcox",
+        "Jos Clark",
+        "Mr P B Carter, CBE",
+        "Graham Morris",
+        "Rob Bryher",
+    ]
+    assert people[1].role == "Leader of the Green Group"

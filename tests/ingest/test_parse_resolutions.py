@@ -175,3 +175,75 @@ def test_each_that_under_a_decimal_numbered_resolved_is_a_decision():
         "the Board explores opp",
         "the Board notes the NH",
     ]
+
+
+def test_decision_list_numbered_as_the_reports_recommendations():
+    # Bristol numbers decisions as the report did: "4." then "6." when recommendation 5 was lost,
+    # and minute 10 of 12 Sep 2024 approves "3." to "6." under its stem
+    res = find_resolutions(
+        lines(
+            "It was APPROVED;",
+            "That the Committee for Transport and Connectivity",
+            "3.   Approved, subject to suitable resource being available, the progression to Stage One",
+            "4. Stage One Development and OBC costs to be funded through CAZ funding.",
+            "Contractual:",
+            "6.  Authorised the Executive Director Growth and Regeneration to procure the contract.",
+        )
+    )
+    assert [r.number for r in res] == ["(3)", "(4)", "(6)"]
+    assert res[1].text.endswith("through CAZ funding.")  # "Contractual:" heads the next ones
+    assert res[2].text.startswith("Authorised the Executive Director")
+
+
+def test_no_space_after_the_number():
+    # "1.That the Transport and Connectivity Committee approved the undertaking of …"
+    res = find_resolutions(
+        lines(
+            "It was APPROVED that;",
+            "1.That the Committee approved the undertaking of development work.",
+            "2. That the Committee approved the total allocation of £7,502,000.",
+        )
+    )
+    assert [r.text[:25] for r in res] == ["That the Committee approv"] * 2
+
+
+def test_recommendation_not_approved_ends_the_decision():
+    # "Recommendation 3 was not approved:" then the text of recommendation 3 (2 For, 7 Against)
+    res = find_resolutions(
+        lines(
+            "It was APPROVED that;",
+            "That the Committee for Transport and Connectivity:",
+            "1. Noted the outcomes of the review of evidence.",
+            "2. Approved launching a six-week public engagement.",
+            "Recommendation 3 was not approved:",
+            "3. Authorise the Executive Director for Growth & Regeneration to consider the outcomes.",
+        )
+    )
+    assert [r.number for r in res] == ["(1)", "(2)"]
+
+
+def test_decision_stem_without_resolving_words():
+    # "On being put to the vote the recommendations were CARRIED (unanimously)." /
+    # "That the Committee for Transport and Connectivity:" / "1. Noted …" (no RESOLVED, no APPROVED)
+    res = find_resolutions(
+        lines(
+            "On being put to the vote the recommendations were CARRIED (unanimously).",
+            "That the Transport and Connectivity Committee:",
+            "1. noted this report and accept that Bristol is entering a period of works.",
+            "2. noted that the CRSTS schemes follow the Bristol transport policy.",
+        )
+    )
+    assert [(r.number, r.form) for r in res] == [("(1)", "That"), ("(2)", "That")]
+
+
+def test_a_motion_quoted_after_the_following_is_no_decision():
+    # "Councillor Self moved an amendment … The amendment text as follows:" / "That the Committee
+    # for Transport and Connectivity" / "1. In order to ensure …": proposed, not decided
+    res = find_resolutions(
+        lines(
+            "Councillor Self moved the following amendment:",
+            "That the Committee for Transport and Connectivity:",
+            "1. In order to ensure money is not spent unnecessarily, the process would be split.",
+        )
+    )
+    assert res == []

@@ -356,6 +356,24 @@ def test_bristol_carried_unanimously_is_a_vote_without_counts(bristol_votes):
 
 
 def test_bristol_decision_notices_without_tallies_have_no_votes(bristol_votes):
-    # "Approved (Unanimously)" in a decision notice is a decision, not a recorded vote sentence
     for name in ("src-bcc-0004", "src-bcc-0023", "src-bcc-0035"):
         assert bristol_votes(name) == [], name
+
+
+def test_decision_notice_unanimous_approval_is_the_vote_the_minutes_record(bristol_votes):
+    # The notice's "2. Approved (Unanimously) launching a six-week public engagement" and
+    # "That the Committee … (Unanimously APPROVED):" are the minutes' "recommendation 2 was
+    # CARRIED unanimously" and "the recommendations were CARRIED (unanimously)" (0026): the
+    # same votes, so both papers give them
+    votes = bristol_votes("src-bcc-0025")
+    unanimous = [v for v in votes if v.count_for is None]
+    assert [(v.kind, v.outcome, v.tally_only) for v in unanimous] == [
+        ("motion", "carried", True)
+    ] * 2
+    assert unanimous[0].question.endswith("Approved (Unanimously)")
+    assert unanimous[1].question.endswith("(Unanimously APPROVED)")
+
+
+def test_unanimously_elsewhere_in_a_decision_is_no_vote():
+    text = ["The Committee noted that the petition was unanimously approved by the residents."]
+    assert find_votes([Line(1, t) for t in text]) == []

@@ -51,6 +51,15 @@ WRAPPED = 80  # a title line at least this long was wrapped by the layout
 COVER_ITEMS = re.compile(r"^Agenda Item No\.?$")
 # the title under a bare "5.": "Internal audit progress report" / "24/00108 - Revenue and …"
 BARE_TITLE = re.compile(r"^(?:[A-Z‘'\"“]|\d{2}/\d{4,5}\b)")
+# "4. Annual complaints report 9" — a page number printed in a column to the right of the title
+# (extract puts each cell back on its row); a column only when several items end so, rising
+# (lines_of leaves one space between words; searched, not matched with a leading ".*", which
+# backtracks on a giant line)
+COLUMN_PAGE = re.compile(r"(?<=\S) (?P<page>\d{1,4})$")
+# "Declarations of interest¹" — a footnote marker (extract writes them as superscript digits)
+FOOTNOTE_MARK = re.compile(r"\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# a title line that stops mid-phrase: "… and notes of" / "… held on 24" (then "September 2009")
+TITLE_CONTINUES = re.compile(r"\b(?:and|or|of|the|to|for|in|on|with|by|a|an|from|\d{1,2})$")
 MEMBERSHIP = re.compile(r"^Membership:?$")
 MEMBERSHIP_END = re.compile(r"^(?:Webcasting|Please|A meeting|UNRESTRICTED|AGENDA)", re.I)
 COUNCILLORS_LABEL = re.compile(r"^(?:Councillors|Other Members|Members):$")
@@ -147,6 +156,7 @@ def _items(lines: list[Line]) -> list[AgendaItem]:
             continue
         heads.append(i)
         expected += 1
+    lines = _page_column(lines, heads, end)
     out = []
     n = 0
     while n < len(heads):
@@ -169,6 +179,35 @@ def _items(lines: list[Line]) -> list[AgendaItem]:
         stop = heads[n + 1] if n + 1 < len(heads) else end
         out.append(_item(lines[heads[n] : stop]))
         n += 1
+    return out
+
+
+def _page_column(lines: list[Line], heads: list[int], end: int) -> list[Line]:
+    """Merton's agenda prints each item's first page in a column on the right: "4. Annual
+    complaints report 9", "5. Internal audit progress report 23". When at least three items end
+    in a number and the numbers rise, those numbers are pages: each is rewritten as "(Page 9)"
+    after the item's title, which may wrap onto the next lines ("3. Minutes of the meeting held
+    on 24 September 2009 and notes of 3" / "the Joint session with …" / "September 2009")."""
+    titled = [h + (_bare(lines[h]) and h + 1 < end) for h in heads]  # "5." / "Internal audit …"
+    found = [(h, COLUMN_PAGE.search(lines[h].text)) for h in titled]
+    found = [(h, m) for h, m in found if m]
+    numbers = [int(m.group("page")) for _, m in found]
+    if len(found) < 3 or numbers != sorted(set(numbers)):
+        return lines
+    out = list(lines)
+    bounds = [*heads[1:], end]
+    for h, m in found:
+        last = h
+        stop = next(b for b in bounds if b > h)
+        while (
+            last + 1 < stop
+            and not DESCRIPTION.match(lines[last + 1].text)
+            and (lines[last + 1].text[:1].islower() or TITLE_CONTINUES.search(out[last].text))
+        ):
+            last += 1
+        out[h] = Line(lines[h].page, lines[h].text[: m.start()])
+        page = f"(Page {m.group('page')})"
+        out[last] = Line(lines[last].page, f"{out[last].text} {page}")
     return out
 
 
@@ -224,7 +263,7 @@ def _item(lines: list[Line]) -> AgendaItem:
         k = closes + 1 + bool(PAGES_OPEN.search(rest[closes].text))
     elif wrapped and rest and not DESCRIPTION.match(rest[0].text) and not PAGES.match(rest[0].text):
         title, k = f"{title} {rest[0].text}", 1
-    title = " ".join(PAGES_OPEN.sub("", PAGES.sub("", title)).split()).strip()
+    title = " ".join(FOOTNOTE_MARK.sub("", PAGES_OPEN.sub("", PAGES.sub("", title))).split())
     description_lines = [
         x.text for x in rest[k:] if not PAGES.fullmatch(x.text.strip()) and not x.text.isdigit()
     ]

@@ -8,6 +8,7 @@ least one of these. Kinds:
 
 * `no_text` / `nothing_found` — no text layer, or text in which no agenda, minutes or report was found
 * `minutes_without_date`, `minutes_without_items`, `minute_number_skip`, `minute_number_repeat`
+* `items_unnumbered` — no minute is numbered: the items came from headings in capitals
 * `fewer_items_than_agenda` — a meeting's own minutes with fewer items than its agenda lists
 * `heading_unused` — a line that looks like a minute heading ("(Item 4)" under a title, an
   upper-case numbered title) that no item was made from
@@ -140,7 +141,8 @@ def _agenda(agenda: Agenda, pages: int) -> list[dict]:
                 problem(
                     "agenda_pages_outside",
                     item.page,
-                    f"Agenda item {item.number} is printed as pages {item.pages}, which could not "
+                    f"Agenda item {item.number} is printed as "
+                    f"{'pages' if '-' in item.pages else 'page'} {item.pages}, which could not "
                     f"be matched to a page of this {pages}-page PDF; it is not linked.",
                     where,
                 )
@@ -167,6 +169,22 @@ def _minutes(minutes: Minutes, agenda: Agenda | None, lines: list[Line]) -> list
         out.append(
             problem(
                 "minutes_without_items", minutes.page_start, "No minute items were found.", label
+            )
+        )
+    if (
+        len(minutes.items) >= 2
+        and not any(i.minute_number for i in minutes.items)
+        and all(i.title == i.title.upper() for i in minutes.items)
+    ):
+        # no heading is numbered: the items were read from headings in capitals (Merton's note
+        # of a joint session), a weaker sign than a minute number
+        out.append(
+            problem(
+                "items_unnumbered",
+                minutes.items[0].page_start,
+                f"No minute is numbered: {len(minutes.items)} items were read from headings in "
+                "capitals; check each is an item.",
+                label,
             )
         )
     out += _numbering(minutes, label)

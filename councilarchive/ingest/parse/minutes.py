@@ -186,6 +186,9 @@ def parse_minutes(lines: list[Line]) -> Minutes:
     if any(DECISION_ANCHOR.match(x.text) for x in lines[:HEADER_WINDOW]):
         return parse_decision_notice(lines)
     first_item = _first_item(lines)
+    unnumbered = _capitals_heads(lines) if first_item == len(lines) else []
+    if unnumbered:
+        first_item = unnumbered[0]
     head = [x for x in lines[:first_item] if not x.text.isdigit()]  # "1": a page number
     label_at = next((i for i, x in enumerate(head) if LABEL.match(x.text)), len(head))
     header = head[:label_at]
@@ -198,7 +201,11 @@ def parse_minutes(lines: list[Line]) -> Minutes:
         # and Wellbeing Board's table, its apologies beside it), not officers
         present, in_attendance = list(in_attendance), []
     apologies = list(lists.get("apologies", []))
-    spans = _items(lines[first_item:]) if first_item < len(lines) else []
+    if unnumbered:
+        bounds = [*unnumbered[1:], len(lines)]
+        spans = [(_item(lines[x:y]), lines[x:y]) for x, y in zip(unnumbered, bounds, strict=True)]
+    else:
+        spans = _items(lines[first_item:]) if first_item < len(lines) else []
     items = [item for item, _ in spans]
     prose = [x for x in head[label_at:] if APOLOGIES_FROM.search(x.text)]
     listed: list[tuple[list[Attendee], list[Attendee]]] = []
@@ -259,14 +266,26 @@ def _drop_running_heads(lines: list[Line]) -> list[Line]:
             bottoms[line.text] = bottoms.get(line.text, 0) + 1
     multi_page = lines[-1].page != first_page
 
+    def footer(i: int) -> bool:
+        # a footer is at the foot of every page it is on; a motion quoted three times is not
+        text = lines[i].text
+        return from_bottom[i] < 4 and total[text] == bottoms.get(text, 0) >= 2
+
     def furniture(i: int, x: Line) -> bool:
         if offsets[i] < 2 and x.page != first_page:
             if x.text in header or tops[x.text] >= 3:
                 return True
-        # a footer is at the foot of every page it is on; a motion quoted three times is not
-        if from_bottom[i] < 4 and total[x.text] == bottoms.get(x.text, 0) >= 2:
+        if footer(i):
             return True
-        return multi_page and from_bottom[i] < 3 and x.text.isdigit()
+        # a page number: only footers after it ("5" / "Chair's Announcements" / "There were
+        # none." at a page's foot is Bristol's minute 5, not page 5)
+        after = range(i + 1, i + 1 + from_bottom[i])
+        return (
+            multi_page
+            and from_bottom[i] < 3
+            and x.text.isdigit()
+            and all(lines[k].text.isdigit() or footer(k) for k in after)
+        )
 
     return [x for i, x in enumerate(lines) if not furniture(i, x)]
 
@@ -298,6 +317,30 @@ def _is_heading(
     if upper and not _upper(title):  # "6. Carmarthenshire County Council had confirmed …"
         return False
     return bool(TITLE_START.match(title)) and not title.startswith(("Page ",))
+
+
+def _capitals_heads(lines: list[Line]) -> list[int]:
+    """Headings in capitals where no heading is numbered, after the attendance and the first
+    sentence of prose: Merton's note of a joint session prints "This note forms part of the
+    minutes …" then "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES JUDGEMENT" / "ANNUAL
+    GOVERNANCE REPORT 2008/09" / "ANNUAL GOVERNANCE REPORT 2008/09 – PENSION FUND", one under
+    the other, and one discussion of the three."""
+    labels = [i for i, x in enumerate(lines) if LABEL.match(x.text)]
+    if not labels:
+        return []
+    prose = next(
+        (i for i in range(labels[-1] + 1, len(lines)) if LIST_END.match(lines[i].text)), None
+    )
+    if prose is None:
+        return []
+    return [
+        i
+        for i in range(prose + 1, len(lines))
+        if _upper(lines[i].text)
+        and len(lines[i].text) >= 8
+        and not LABEL.match(lines[i].text)
+        and not DATE_LINE.match(lines[i].text)
+    ]
 
 
 def _dotted(text: str) -> bool:
@@ -357,7 +400,12 @@ def attendees(texts: list[str]) -> list[Attendee]:
         entries = [re.sub(r"\s+\((?:[A-Z]{1,3}-?[A-Z]{0,3})\)(?:\s.*)?$", "", t) for t in texts]
         entries = [re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", e) for e in entries]
     else:
-        text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", " ".join(texts))
+        # a line that ends with a role's closing bracket ends that person: "…, Colin Millar
+        # (Democratic Services)" / "Suresh Patel, Lindsay Mallors, …" (no comma printed)
+        joined = texts[0]
+        for prev, line in zip(texts, texts[1:], strict=False):
+            joined += (", " if prev.endswith(")") and line[:1].isupper() else " ") + line
+        text = re.sub(r"^(?:Councillors?|Cllrs?)\s*:\s*", "", joined)
         text = ROLE_THEN_NAME.sub("), ", STOP_AS_COMMA.sub(", ", text.replace(";", ",")))
         entries = split_names(text)
     out = []
@@ -370,6 +418,12 @@ def attendees(texts: list[str]) -> list[Attendee]:
         dash = re.match(r"^(.+?)\s+-\s+(.+)$", entry)
         if dash and looks_like_name(dash.group(1)):
             entry, role = dash.group(1), dash.group(2)
+        # one a line, a role after a comma: "Councillor Emma Edwards, Leader of the Green Group"
+        # (honours stay with the name: "Mr P B Carter, CBE")
+        comma = re.match(r"^([^,]+),\s*(\S.*)$", entry) if one_a_line else None
+        if comma and not set(comma.group(2).replace(",", " ").split()) <= HONOURS:
+            if looks_like_name(comma.group(1)) and not looks_like_name(comma.group(2)):
+                entry, role = comma.group(1), comma.group(2)
         person = parse_attendee(entry)
         if role and not person.role:
             person = Attendee(person.name, role, person.substitute_for)
@@ -614,6 +668,12 @@ def _item(lines: list[Line]) -> MinuteItem:
             break
         if nxt[:1].islower() or (CONTINUES.search(title) and not PARAGRAPH.match(nxt)):
             title, k, last = f"{title} {nxt}", k + 1, nxt
+        elif _upper(title) and _upper(nxt) and TITLE_ITEM_REF.search(nxt):
+            # a heading in capitals closed by its "(Agenda item 4)" on a later line, here over a
+            # page break: "AUDITED FINAL ACCOUNTS 2008/09 AND USE OF RESOURCES" / running head /
+            # "JUDGEMENT (Agenda item 4)"
+            title, k = f"{title} {nxt}", k + 1
+            break
         elif _upper(title) and len(last) >= WRAP_WIDTH and not MINUTE_HEADING.match(nxt):
             # a capitals heading that filled its line wraps onto the next capitals line
             title, k, last = f"{title} {nxt}", k + 1, nxt
@@ -729,6 +789,12 @@ def _decision(lines: list[Line]) -> MinuteItem:
     declarations = []
     if declared and not re.match(r"^(?:None|N/A|There were none)", declared, re.I):
         declarations.append(Declaration(member="", item_ref=number, text=declared))
+    # the next form's "Deadline for Escalation Panel referral" and "(a)" lines open its page
+    own = list(lines)
+    while len(own) > 1 and (
+        own[-1].text.startswith("Deadline for Escalation") or own[-1].text == "(a)"
+    ):
+        own.pop()
     return MinuteItem(
         minute_number=number,
         title=" ".join(subject).strip(),
@@ -737,5 +803,5 @@ def _decision(lines: list[Line]) -> MinuteItem:
         votes=tuple(find_votes(lines)),
         declarations=tuple(declarations),
         page_start=lines[0].page,
-        page_end=lines[-1].page,
+        page_end=own[-1].page,
     )

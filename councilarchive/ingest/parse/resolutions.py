@@ -31,8 +31,22 @@ SENTENCE_TRIGGER = re.compile(
 PARAGRAPH_NUMBER = re.compile(r"^\((\d{1,2})\)\s+")
 # "(a) the appointment …" / "(B) That the Audit Committee …" / "1. That the …" / "2) …"
 # "a)   Notes the report;" — a letter closed by a bracket alone
+# "1.That the Transport and Connectivity Committee approved …" — no space before a capital
 PART = re.compile(
-    r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2}|[a-z])[.)])\s+(?P<rest>\S.*)$"
+    r"^(?:\((?P<paren>[a-zA-Z]|\d{1,2})\)|(?P<dot>\d{1,2}|[a-z])[.)])(?:\s+|(?=[A-Z]))"
+    r"(?P<rest>\S.*)$"
+)
+# "That the Transport and Connectivity Committee:" / "That the Committee for Transport and
+# Connectivity: -" — a decision printed with no resolving word, its numbered parts below
+STEM = re.compile(
+    r"^That the (?:(?:[A-Z&][\w&]*|and|of|for)\s+)*?(?:Committee|Board|Cabinet|Council|Panel)\b[^.]*?[:;]\s*-?$"
+)
+# "Contractual:" — a short heading between the numbered parts of one decision
+SUBHEADING = re.compile(r"^[A-Z][A-Za-z ]{0,30}:$")
+# "Recommendation 3 was not approved:" / "Recommendations 3 was not approved (2 For, 7 Against
+# …)" — what follows in the list was put and not decided
+NOT_DECIDED = re.compile(
+    r"^Recommendations?\b[^.]*?\b(?:was|were)\s+not\s+(?:approved|agreed|carried)\b", re.I
 )
 # "4.2.4 RESOLVED: That the Board …" / "8.3.1 That the Chair …" — decimal paragraph numbers
 DECIMAL = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\s")
@@ -67,8 +81,20 @@ def _trigger(text: str) -> re.Match | None:
     return SENTENCE_TRIGGER.match(text)
 
 
+def _stem(lines: list[Line], i: int) -> re.Match | None:
+    """A decision stem with its numbered parts below, not a motion or amendment quoted after
+    "moved the following:" (that text was only proposed)."""
+    m = STEM.match(lines[i].text)
+    if not m or i + 1 >= len(lines) or not PART.match(lines[i + 1].text):
+        return None
+    before = lines[i - 1].text if i else ""
+    if re.search(r"\b(?:the following|as follows)\b|:$", before, re.I):
+        return None
+    return re.match(r"(?P<form>)(?P<that>)", "")
+
+
 def _form(m: re.Match) -> str:
-    form = " ".join(m.group("form").split())
+    form = " ".join(m.group("form").split()) or "That"  # a bare decision stem
     if form in ("APPROVED", "AGREED"):  # "It was\nAPPROVED that;" split across lines
         form = f"It was {form}"
     return f"{form} that" if m.group("that") else form
@@ -85,7 +111,7 @@ def find_resolutions(lines: list[Line]) -> list[Resolution]:
     out: list[Resolution] = []
     i = 0
     while i < len(lines):
-        m = _trigger(lines[i].text)
+        m = _trigger(lines[i].text) or _stem(lines, i)
         if not m:
             i += 1
             continue
@@ -137,9 +163,13 @@ def split_parts(
     pieces: list[tuple[str | None, list[str], int]] = [(None, [], page)]
     expected: str | None = None
     for text, pg in [(first, page)] * bool(first) + [(ln.text, ln.page) for ln in block]:
+        if NOT_DECIDED.match(text):
+            break  # the rest of the list was put and not decided
+        if expected is not None and SUBHEADING.match(text):
+            continue  # "Contractual:" between decisions 4 and 5 heads the next ones
         pm = PART.match(text)
         label = pm and (pm.group("paren") or pm.group("dot"))
-        if label and (label == expected or (expected is None and label.lower() in ("a", "1"))):
+        if label and _follows(label, expected, " ".join(pieces[0][1]) if expected is None else ""):
             pieces.append((label, [pm.group("rest")], pg))
             expected = _next_label(label)
         else:
@@ -175,6 +205,18 @@ def _that_clauses(first: str, block: list[Line], page: int) -> list[tuple[str, i
     clauses = [(" ".join(words).strip(), pg) for words, pg in out]
     # "RESOLVED: That …" took the first "That" into its form; the others lose it the same way
     return clauses[:1] + [(re.sub(r"^That\s+", "", t), pg) for t, pg in clauses[1:]]
+
+
+def _follows(label: str, expected: str | None, stem: str) -> bool:
+    """The next part of a decision's list: the label expected, or a number a little past it
+    (Bristol numbers decisions as the report's recommendations: "4." then "6." when 5 was lost);
+    the first part is "1" / "a", or any number straight after a stem ("That the Committee …"
+    then "3. Approved …": the minutes carried on the report's numbering)."""
+    if expected is None:
+        return label.lower() in ("a", "1") or (label.isdigit() and not stem.endswith("."))
+    if label == expected:
+        return True
+    return label.isdigit() and expected.isdigit() and 0 < int(label) - int(expected) <= 2
 
 
 def _next_label(label: str) -> str:

@@ -128,6 +128,13 @@ VOTED_ON = re.compile(
 )
 # "On being put to the vote" — a unanimous verdict counts as a vote only in a vote sentence
 VOTE_WORDS = re.compile(r"\b(?:vote|voted|voting)\b", re.IGNORECASE)
+# A decision notice's record of a unanimous vote, "unanimously" bracketed onto the decision:
+# "2. Approved (Unanimously) launching a six-week public engagement" /
+# "That the Committee for Transport and Connectivity (Unanimously APPROVED):"
+UNANIMOUS_DECISION = re.compile(
+    r"\b(?:approved|agreed)\s*\(\s*unanimously\s*\)|\(\s*unanimously\s+(?:approved|agreed)\s*\)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -393,6 +400,19 @@ def _tallies(lines: list[Line], skip: set[int]) -> list[tuple[int, RecordedVote]
                 ),
             )
         )
+    for m in UNANIMOUS_DECISION.finditer(text):
+        idx = line_at(m.start())
+        if idx in skip:
+            continue
+        question = " ".join(text[_sentence_start(text, m.start()) : m.end()].split())
+        vote = RecordedVote(
+            kind="motion",
+            question=question,
+            outcome="carried",
+            tally_only=True,
+            page=lines[idx].page,
+        )
+        out.append((idx, vote))
     return out
 
 
