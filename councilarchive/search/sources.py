@@ -31,6 +31,7 @@ from councilarchive.archive.models import (
     search_query,
 )
 from councilarchive.search import snippets
+from councilarchive.search.batch import array_text
 from councilarchive.search.ranking import PkIn, matching
 
 ID, DAY = BigIntegerField(), DateField()
@@ -64,7 +65,10 @@ class Source:
                 f" JOIN {self.model._meta.db_table} AS t ON t.id = r.id"
             )
             with connection.cursor() as cursor:
-                keys_and_ranks = [[row[0] for row in ranked], [row[1] for row in ranked]]
+                keys_and_ranks = [
+                    array_text(row[0] for row in ranked),
+                    array_text(row[1] for row in ranked),
+                ]
                 cursor.execute(*self.located(records, keys_and_ranks))
                 return cursor.fetchall()
         ranks = dict(ranked)
