@@ -259,13 +259,22 @@ DOCUMENT_NAME = ("document__title", "document__original_name", "document__sha256
 def other_sources(condition: Q) -> dict[tuple[str, int], list[RecordSource]]:
     """The further papers printing the records `condition` picks, by ("item" / "report" /
     "resolution", pk), each with its document's title for the "Also in" links: one query."""
-    found = defaultdict(list)
-    rows = (
+    return sources_by_record(other_sources_query(condition))
+
+
+def other_sources_query(condition: Q):
+    """other_sources()'s query, for a caller that runs it with others (sources_by_record())."""
+    return (
         RecordSource.objects.filter(condition)
         .select_related("document")
         .only("item_id", "report_id", "resolution_id", "page_start", "page_end", *DOCUMENT_NAME)
         .order_by("document__issued", "document_id")
     )
+
+
+def sources_by_record(rows) -> dict[tuple[str, int], list[RecordSource]]:
+    """RecordSource rows, in their order, by ("item" / "report" / "resolution", pk)."""
+    found = defaultdict(list)
     for source in rows:
         for kind in ("item", "report", "resolution"):
             if getattr(source, f"{kind}_id"):

@@ -28,6 +28,7 @@ from councilarchive.archive.models import (
     Vote,
 )
 from councilarchive.archive.plaintext import clean
+from councilarchive.search.batch import Batch
 
 KIND_CHOICES = [
     ("resolution", "Resolutions"),
@@ -74,7 +75,10 @@ DATE_HINT = "Day, month and year, for example 13/07/2017"
 
 class QuickSelect(forms.Select):
     """A <select> rendered in Python: Django renders each option through a template, which for a
-    list of every councillor cost more than the search itself. Same markup, escaped the same way."""
+    list of every councillor cost more than the search itself. Same markup, escaped the same way.
+    A model field's options are its queryset's, or `objects` where fetch_choices() read them."""
+
+    objects = None
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
@@ -98,13 +102,27 @@ class QuickSelect(forms.Select):
         pairs = [("", field.empty_label)] if field.empty_label is not None else []
         return pairs + [
             (self.format_value_of(field.prepare_value(obj)), field.label_from_instance(obj))
-            for obj in field.queryset
+            for obj in (field.queryset if self.objects is None else self.objects)
         ]
 
     @staticmethod
     def format_value_of(value) -> str:
         value = getattr(value, "value", value)  # ModelChoiceIteratorValue
         return "" if value is None else str(value)
+
+
+def fetch_choices(form) -> None:
+    """The options of the form's lists (committees, councillors, topics) in one statement, not
+    one each: each list's widget keeps its objects for rendering."""
+    batch = Batch()
+    parts = {
+        name: batch.queryset(field.queryset)
+        for name, field in form.fields.items()
+        if isinstance(field.widget, QuickSelect) and hasattr(field, "queryset")
+    }
+    batch.run()
+    for name, part in parts.items():
+        form.fields[name].widget.objects = part.rows
 
 
 class SearchForm(forms.Form):

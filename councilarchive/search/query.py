@@ -23,15 +23,16 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import QueryDict
 from psycopg import sql
 
-from councilarchive.archive.models import Committee, Meeting, Topic
-from councilarchive.archive.provenance import other_sources
-from councilarchive.search import ranking, snippets
+from councilarchive.archive.models import Committee, Topic
+from councilarchive.search import ranking
+from councilarchive.search.batch import Batch, array_text
 from councilarchive.search.filters import HIT_VOTES, VOTE_KINDS, SearchFilterSet
 from councilarchive.search.ranking import (
     RANKED,
@@ -41,17 +42,13 @@ from councilarchive.search.ranking import (
     relevance_candidates,
     serial,
 )
-from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES, Source
+from councilarchive.search.rows import KIND_LABELS, Result, rows_for, rows_later
+from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE, SOURCES
+
+__all__ = ["KIND_LABELS", "InvalidSearch", "Result", "Results", "rows_for", "search"]
 
 PER_PAGE = 20
 CANDIDATES = 1000  # per model; also the deepest result reachable by paging
-KIND_LABELS = {
-    "resolution": "Resolution",
-    "minutes": "Minutes",
-    "agenda": "Agenda item",
-    "report": "Report",
-    "page": "PDF page",
-}
 VOTE_LABELS = {"motion": "Motion", "amendment": "Amendment", "other": "Vote"}
 
 
@@ -62,8 +59,7 @@ class InvalidSearch(ValueError):
         self.filterset = filterset
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: a page makes up to 4,000 of them, a dataclass costs 3x more
     source: str
     pk: int
     rank: float
@@ -72,28 +68,6 @@ class Hit:
     meeting_id: int | None
     item_id: int | None
     kind: str
-
-
-@dataclass
-class Result:
-    """One row on the page."""
-
-    kind: str
-    title: str
-    url: str
-    pdf_url: str
-    date: dt.date | None
-    meeting: Meeting | None
-    committee: Committee | None
-    snippet: str  # with snippets.START/STOP markers; render with |highlight
-    record: object
-    rank: float
-    also_in: list = field(default_factory=list)  # other papers printing it (RecordSource rows)
-    matched_votes: list = field(default_factory=list)  # "Amendment lost": votes it was found by
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
 
 
 @dataclass
@@ -164,62 +138,86 @@ def search(
     )
 
     active = [source for source in SOURCES if wanted & set(source.kinds)]
-    # the query's parts and the tables' sizes: one statement
-    tree, implied, sizes = opening(text, [source.model for source in active])
-    problem = query_problem(text, tree)
-    if problem:
-        results.message = problem
-        return results
-
+    # With no filter a table's records are matched (and ranked, `bare`: a relevance search) on
+    # the table alone, their coordinates looked up for the records kept.
+    unfiltered = {s.name for s in active if not narrowed and set(s.kinds) <= wanted}
+    bare = {name: bool(text) and sort == "relevance" for name in unfiltered}
     counts: dict[str, int] = {}
     estimated = False
-    if sort != "relevance":
-        tree = ""  # no ranking: the first matches in date order
-    shown = results.number * per_page
+    # One transaction without parallel workers (ranking.serial), set by its first statement: the
+    # query's parts, the tables' sizes and the planner's estimates for the large bare ones.
+    with serial(said=True):
+        tree, implied, sizes, guesses = opening(
+            text,
+            [source.model for source in active],
+            [source.model for source in active if bare.get(source.name)],
+            limit,
+        )
+        problem = query_problem(text, tree)
+        if problem:
+            results.message = problem
+            return results
+        if sort != "relevance":
+            tree = ""  # no ranking: the first matches in date order
+        shown = results.number * per_page
 
-    def filtered(source, rowwise=False):  # its matches, filtered, with rank and coordinates
-        queryset = filterset.filter_queryset(source.queryset(text, rowwise=rowwise))
-        return queryset.filter(kind_ref__in=kinds) if kinds else queryset
+        def filtered(source, rowwise=False):  # its matches, filtered, with rank and coordinates
+            queryset = filterset.filter_queryset(source.queryset(text, rowwise=rowwise))
+            return queryset.filter(kind_ref__in=kinds) if kinds else queryset
 
-    # Tables no bigger than `limit` (every table but the pages, bar the largest archives): all
-    # their matches at once, in one statement (pages look their coordinates up apart: below).
-    small = {
-        source.name: filtered(source)
-        for source in active
-        if 0 <= sizes[source.model] <= limit and not source.coordinates_sql
-    }
-    with serial():
-        whole = _all_matches(small, limit)
+        # Every table with at most `limit` matches, by its size (every table but the pages, bar
+        # the largest archives) or the planner's estimate (a rare word): all its matches, for
+        # all of them in one statement.
+        whole_tried = {
+            source.name: (
+                source.located_sql(source.bare(text), limit + 1)
+                if source.name in unfiltered
+                else filtered(source).values_list(*HIT_FIELDS)[: limit + 1].query.sql_with_params()
+            )
+            for source in active
+            if 0 < sizes[source.model] <= limit or guesses.get(source.model, limit + 1) <= limit
+        }
+        whole = _all_matches(whole_tried, limit)
         for source in active:
-            if source.name in whole:
+            if not sizes[source.model]:  # an empty table (the benchmark's, but pages)
+                rows, guessed, counts[source.name] = [], False, 0
+            elif source.name in whole:
                 rows, guessed = whole[source.name], False
                 counts[source.name] = len(rows)
             else:
-                # Unfiltered, a relevance search needs only the matching table (no joins, quick
-                # to plan), and the coordinates of the records it keeps.
-                bare = bool(tree) and not narrowed and set(source.kinds) <= wanted
-                size = sizes[source.model]
+                # more than `limit` after all (stale statistics: the size tells nothing), or large
+                stale = source.name in whole_tried and 0 < sizes[source.model] <= limit
                 rows, counts[source.name], guessed = _matches(
-                    None if bare else filtered(source),
+                    None if bare.get(source.name) else filtered(source),
                     sort,
                     tree,
                     shown,
                     limit,
-                    (source, text, implied) if bare else None,
-                    size if 0 <= size <= limit else None,
-                    None if bare else lambda source=source: filtered(source, rowwise=True),
+                    (source, text, implied) if bare.get(source.name) else None,
+                    None if stale else guesses.get(source.model),
+                    source.name in whole_tried,
+                    None if bare.get(source.name) else lambda s=source: filtered(s, rowwise=True),
                 )
-            hits = sorted((Hit(source.name, *row) for row in rows), key=SORT_KEYS[sort])
-            results.hits.extend(hits[:limit])
+            hits = [Hit(source.name, *row) for row in rows]
+            if len(hits) > limit:  # (sorted once, below, when all of them are kept)
+                hits = sorted(hits, key=SORT_KEYS[sort])[:limit]
+            results.hits.extend(hits)
             estimated = estimated or guessed
     results.hits.sort(key=SORT_KEYS[sort])
     results.count = sum(counts.values())
     results.estimated = estimated
+    # the facets' names and the rows shown: one statement
+    batch = Batch()
     if with_facets:
-        results.facets = facets(results.hits, filterset)
+        facets_of = facets_later(batch, results.hits)
     if with_rows:
         start = (results.number - 1) * per_page
-        results.rows = rows_for(results.hits[start : start + per_page], text)
+        rows = rows_later(batch, results.hits[start : start + per_page], text)
+    batch.run()
+    if with_facets:
+        results.facets = facets_of()
+    if with_rows:
+        results.rows = rows()
         votes = results.facets.get("votes", {})
         for row in results.rows:
             row.matched_votes = matched_votes(votes.get((row.kind, row.record.pk), []), data)
@@ -246,55 +244,55 @@ def matched_votes(votes: list[tuple[str, str]], data: dict) -> list[str]:
 HIT_FIELDS = ("pk", "rank", *COORDINATE_FIELDS)
 
 
-def _all_matches(querysets: dict, limit: int) -> dict[str, list[tuple]]:
-    """Rows of HIT_FIELDS of every match of each of these querysets (by Source name), in one
-    statement, for tables small enough to rank whole (table_sizes): no question to the planner,
-    one round trip for them all. A queryset with more than `limit` matches after all (its table's
-    statistics stale) is left out, for _matches."""
-    if not querysets:
+def _all_matches(statements: dict, limit: int) -> dict[str, list[tuple]]:
+    """Rows of HIT_FIELDS of every match (at most `limit` + 1), by Source name, of each of these
+    statements ((SQL, parameters) of rows of HIT_FIELDS), in one statement, for tables small
+    enough to rank whole (table_sizes): no question to the planner, one round trip for them all.
+    A statement with more than `limit` matches after all (its table's statistics stale) is left
+    out, for _matches."""
+    if not statements:
         return {}
     union, params = [], []
-    for n, queryset in enumerate(querysets.values()):
-        sql, args = queryset.values_list(*HIT_FIELDS)[: limit + 1].query.sql_with_params()
-        union.append(f"(SELECT {n}, part.* FROM ({sql}) AS part)")
+    for n, (text, args) in enumerate(statements.values()):
+        union.append(f"(SELECT {n}, part.* FROM ({text}) AS part)")
         params += args
-    found: list[list[tuple]] = [[] for _ in querysets]
+    found: list[list[tuple]] = [[] for _ in statements]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(union), params)
         for n, *row in cursor.fetchall():
             found[n].append(tuple(row))
-    return {name: rows for name, rows in zip(querysets, found, strict=True) if len(rows) <= limit}
+    return {name: rows for name, rows in zip(statements, found, strict=True) if len(rows) <= limit}
 
 
 def _matches(
-    queryset, sort: str, tree: str, shown: int, limit: int, bare=None, size=None, rowwise=None
+    queryset, sort: str, tree: str, shown: int, limit: int, bare, guess, tried: bool, rowwise
 ):
     """(rows of HIT_FIELDS, number of matches, estimated?) for one model. `queryset`: its
     matches, filtered, with their rank and coordinates; None when `bare`, its (Source, query
     text, whether the tiers imply a match) for a relevance search with no filter: the records
     are then chosen and ranked on its table alone, and only the chosen ones get their
-    coordinates (by primary key: no vector read twice, no rank computed twice). `size`: the
-    table's rows when known to be at most `limit` (then the planner need not be asked how many
-    match). `rowwise`: gives `queryset` matched row-wise (ranking.matching), for the tiers."""
+    coordinates (by primary key: no vector read twice, no rank computed twice). `guess`: the
+    planner's estimate of its matches when known (else asked). `tried`: all its matches were
+    fetched already and were more than `limit`. `rowwise`: gives `queryset` matched row-wise
+    (ranking.matching), for the tiers."""
     if not tree:  # newest/oldest, or no words: the first `limit` in date order
         rows = list(_ordered(queryset, sort).values_list(*HIT_FIELDS)[: limit + 1])
         if len(rows) > limit:  # more than we show: estimate, never count, the rest
             return rows, max(limit + 1, estimate(queryset)), True
         return rows, len(rows), False
     source, text, implied = bare or (None, "", False)
-    matches = ranking.matching(source.model.objects.all(), text).order_by() if source else queryset
-    guess = estimate(matches) if size is None else size
-    if guess <= limit:  # few matches (a rare word, a small table): rank them all
+    matches = source.bare(text) if source else queryset
+    if guess is None:
+        guess = estimate(matches)
+    if guess <= limit and not tried:  # few matches (a rare word, a small table): rank them all
         if source:
-            ranked = list(matches.values_list("pk", "rank")[: limit + 1])
-            rows = _located(source, ranked) if len(ranked) <= limit else None
+            with connection.cursor() as cursor:
+                cursor.execute(*source.located_sql(matches, limit + 1))
+                rows = cursor.fetchall()
         else:
             rows = list(queryset.values_list(*HIT_FIELDS)[: limit + 1])
-            rows = rows if len(rows) <= limit else None
-        if rows is not None:
+        if len(rows) <= limit:
             return rows, len(rows), False
-        if size is not None:  # the table's statistics were stale: ask the planner after all
-            guess = estimate(matches)
     # many: rank a well-chosen few (ranking.py), keep the best `need`, count apart (the
     # candidates ranked beyond those only made sure of the top)
     need = min(limit, max(RANKED, shown))
@@ -312,19 +310,13 @@ def _matches(
         ranked, exact = relevance_candidates(
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
-        rows = _located(source, _best(ranked, need))
+        rows = source.coordinates_of(_best(ranked, need))
     return rows, *((exact, False) if exact >= 0 else count(matches, limit, guess))
 
 
 def _best(rows: list[tuple], n: int) -> list[tuple]:
     """The `n` best ranked of rows (pk, rank, ...), ties to the lower pk."""
     return sorted(rows, key=lambda row: (-row[1], row[0]))[:n]
-
-
-def _located(source: Source, ranked: list[tuple]) -> list[tuple]:
-    """(pk, rank) rows with their coordinates: rows of HIT_FIELDS."""
-    ranks = dict(ranked)
-    return [(pk, ranks[pk], *rest) for pk, *rest in source.coordinates_of(list(ranks))]
 
 
 def _ordered(queryset, sort: str):
@@ -358,28 +350,34 @@ def query_problem(text: str, tree: str) -> str:
     return ""
 
 
-def facets(hits: list[Hit], filterset: SearchFilterSet) -> dict:
-    """Counts by committee, year, kind, topic and vote over the candidates, most first
-    (committee names, topic counts and the hits' votes in one statement: facet_names). "votes":
+def facets_later(batch: Batch, hits: list[Hit]):
+    """Add the facets' read to `batch`; returns the function that, once the batch has run, gives
+    the counts by committee, year, kind, topic and vote over the candidates, most first
+    (committee names, topic counts and the hits' votes: facet_names_later). "votes":
     {(kind, pk): [(vote kind, outcome), ...]} of the hits with votes."""
     committees = Counter(h.committee_id for h in hits if h.committee_id)
     years = Counter(h.date.year for h in hits if h.date)
     kinds = Counter(h.kind for h in hits)
-    names, topics, votes = facet_names(hits, list(committees))
-    outcomes = Counter(pair for found in votes.values() for pair in set(found))
-    return {
-        "outcome": [
-            (outcome, kind if kind in VOTE_KINDS else None, f"{VOTE_LABELS[kind]} {outcome}", n)
-            for (kind, outcome), n in sorted(outcomes.items(), key=lambda o: (-o[1], o[0]))
-        ],
-        "votes": votes,
-        "committee": [(names[pk], n) for pk, n in committees.most_common() if pk in names],
-        "year": [
-            (y, f"{y}-01-01", f"{y}-12-31", n) for y, n in sorted(years.items(), reverse=True)
-        ],
-        "kind": [(kind, KIND_LABELS[kind], n) for kind, n in kinds.most_common()],
-        "topic": topics,
-    }
+    names_and_topics = facet_names_later(batch, hits, list(committees))
+
+    def facets() -> dict:
+        names, topics, votes = names_and_topics()
+        outcomes = Counter(pair for found in votes.values() for pair in set(found))
+        return {
+            "outcome": [
+                (outcome, kind if kind in VOTE_KINDS else None, f"{VOTE_LABELS[kind]} {outcome}", n)
+                for (kind, outcome), n in sorted(outcomes.items(), key=lambda o: (-o[1], o[0]))
+            ],
+            "votes": votes,
+            "committee": [(names[pk], n) for pk, n in committees.most_common() if pk in names],
+            "year": [
+                (y, f"{y}-01-01", f"{y}-12-31", n) for y, n in sorted(years.items(), reverse=True)
+            ],
+            "kind": [(kind, KIND_LABELS[kind], n) for kind, n in kinds.most_common()],
+            "topic": topics,
+        }
+
+    return facets
 
 
 def _topics_of_hits() -> str:
@@ -419,91 +417,29 @@ UNION ALL
 """
 
 
-def facet_names(hits: list[Hit], committee_ids: list[int]) -> tuple[dict, list, dict]:
-    """({pk: Committee} of these committees, [(Topic, count), ...] over the hits, most first,
-    {(kind, pk): [(vote kind, outcome), ...]} of the hits' votes: filters.HIT_VOTES) in one
-    statement; the instances hold the name and slug the facets show."""
-    names, topics, votes = {}, [], {}
+def facet_names_later(batch: Batch, hits: list[Hit], committee_ids: list[int]):
+    """Add to `batch` the read of these committees, of the topics over the hits and of the hits'
+    votes (filters.HIT_VOTES); returns the function giving ({pk: Committee}, [(Topic, count),
+    ...] most first, {(kind, pk): [(vote kind, outcome), ...]}) once it has run; the instances
+    hold the name and slug the facets show."""
     if not hits:
-        return names, topics, votes
+        return lambda: ({}, [], {})
     columns = [[h.source for h in hits], [h.pk for h in hits], [h.item_id for h in hits]]
-    with connection.cursor() as cursor:
-        cursor.execute(FACET_NAMES, [*columns, committee_ids])
-        rows = cursor.fetchall()
-    for facet, pk, name, slug, n in rows:
-        if facet == "committee":
-            names[pk] = Committee(pk=pk, name=name, slug=slug)
-        elif facet == "topic":
-            topics.append((Topic(pk=pk, name=name, slug=slug), n))
-    in_minutes_order = sorted((row for row in rows if row[0] == "vote"), key=lambda r: (r[1], r[4]))
-    for _, n, kind, outcome, _ in in_minutes_order:
-        hit = hits[n - 1]
-        votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
-    return names, topics, votes
+    part = batch.sql(FACET_NAMES, [*map(array_text, columns), committee_ids], columns=5)
 
-
-def rows_for(hits: list[Hit], text: str) -> list[Result]:
-    """The records for these hits, in order, with snippets (ts_headline for these rows only)."""
-    records: dict[tuple[str, int], object] = {}
-    by_source: dict[str, list[int]] = {}
-    for hit in hits:
-        by_source.setdefault(hit.source, []).append(hit.pk)
-    for name, pks in by_source.items():
-        source = SOURCE[name]
-        queryset = (
-            source.model.objects.filter(pk__in=pks)
-            .select_related(*source.related)
-            .defer(*source.deferred)
+    def names_and_topics() -> tuple[dict, list, dict]:
+        names, topics, votes = {}, [], {}
+        for facet, pk, name, slug, n in part.rows:
+            if facet == "committee":
+                names[pk] = Committee(pk=pk, name=name, slug=slug)
+            elif facet == "topic":
+                topics.append((Topic(pk=pk, name=name, slug=slug), n))
+        in_minutes_order = sorted(
+            (row for row in part.rows if row[0] == "vote"), key=lambda r: (r[1], r[4])
         )
-        if text:
-            queryset = queryset.annotate(headline=source.headline(text))
-        for record in queryset:
-            records[name, record.pk] = record
-    meetings = Meeting.objects.select_related("committee").in_bulk(
-        [h.meeting_id for h in hits if h.meeting_id and h.source == "page"]
-    )
-    shown = [h for h in hits if (h.source, h.pk) in records]
-    rows = [describe(SOURCE[h.source], h, records[h.source, h.pk], meetings) for h in shown]
-    with_sources = {n: pks for n, pks in by_source.items() if n in ("item", "resolution", "report")}
-    if with_sources:
-        condition = Q()
-        for name, pks in with_sources.items():
-            condition |= Q(**{f"{name}__in": pks})
-        sources = other_sources(condition)
-        for row, hit in zip(rows, shown, strict=True):
-            row.also_in = sources.get((hit.source, hit.pk), [])
-    return rows
+        for _, n, kind, outcome, _ in in_minutes_order:
+            hit = hits[n - 1]
+            votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
+        return names, topics, votes
 
-
-def describe(source: Source, hit: Hit, record, meetings) -> Result:
-    headline = getattr(record, "headline", None)
-    if source.name == "resolution":
-        meeting, document, page = record.item.meeting, record.document, record.page
-        title = f"{record.item.title} {record.number}".strip()
-        url, body = record.get_absolute_url(), record.text
-    elif source.name == "item":
-        meeting, document, page = record.meeting, record.document, record.page_start
-        title, url = str(record), f"{record.meeting.get_absolute_url()}#item-{record.pk}"
-        body = record.text or record.title
-    elif source.name == "report":
-        meeting, document, page = record.meeting, record.document, record.page_start
-        title, url = record.subject, record.get_absolute_url()
-        body = record.summary or (record.body if headline is None else "")  # body: deferred
-    else:
-        meeting, document, page = meetings.get(hit.meeting_id), record.document, record.number
-        title = f"{document}, page {record.number}"
-        url, body = record.get_absolute_url(), record.text
-    committee = meeting.committee if meeting else getattr(document, "committee", None)
-    snippet = snippets.restore(headline) if headline is not None else snippets.excerpt(body)
-    return Result(
-        kind=hit.kind,
-        title=title,
-        url=url,
-        pdf_url=document.pdf_url(page),
-        date=meeting.date if meeting else hit.date,
-        meeting=meeting,
-        committee=committee,
-        snippet=snippet,
-        record=record,
-        rank=hit.rank,
-    )
+    return names_and_topics

@@ -53,7 +53,7 @@ from functools import lru_cache
 from itertools import combinations, product
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQueryField, SearchRank
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 from django.db.models.expressions import RawSQL
@@ -218,15 +218,18 @@ def matching(queryset, text: str, *, rowwise: bool = False):
     check the match record by record, never through the full-text index (for a query whose
     records come from the tier indexes: left indexable, the planner ANDs the tiers' bitmap with
     the word's whole posting list, 442,596 pages for "council" at a million)."""
-    vector = RowWise(F("search_vector")) if rowwise else F("search_vector")
-    return ranked(queryset, text).filter(Matches(vector, search_query(text)))
+    match = Matches(F("search_vector"), search_query(text))
+    return ranked(queryset, text).filter(RowWise(match) if rowwise else match)
 
 
 class RowWise(Func):
-    """`(vector || ''::tsvector)`: the same vector, which no index on it can answer for."""
+    """`(condition) IS TRUE`: the same condition, which no index can answer for (an index answers
+    an operator at the top of a condition, not a test of its result). It was `(vector ||
+    ''::tsvector) @@ query`, which copied every vector: ranking 400 pages for "budget -capital"
+    took about twice as long."""
 
-    template = "(%(expressions)s || ''::tsvector)"
-    output_field = SearchVectorField()
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
 
 
 RANKED = 200  # candidates ranked per model for a results page (at least)
@@ -424,19 +427,24 @@ EITHER = re.compile(r"^[^&!<]*\|[^&!<]*$")  # "'librari' | 'museum'": only OR
 _serial_depth: ContextVar[int] = ContextVar("serial_depth", default=0)
 
 
+# What serial() sets, as a function its transaction's first statement can select instead.
+SERIAL_SETTING = "set_config('max_parallel_workers_per_gather', '0', true)"
+
+
 @contextmanager
-def serial():
+def serial(*, said: bool = False):
     """One transaction with no parallel workers for its queries: they read a few hundred rows,
     and starting workers (~8 ms a query on this machine) costs more than they save. SET LOCAL:
     the setting ends with the transaction, nothing to reset. Re-entrant (the depth is this
-    thread's or task's, as its database connection is)."""
+    thread's or task's, as its database connection is). `said`: the caller's first statement in
+    it selects SERIAL_SETTING (as opening() does), so no statement of its own sets it."""
     depth = _serial_depth.get()
     token = _serial_depth.set(depth + 1)
     try:
         with transaction.atomic(savepoint=False):
-            if not depth:
+            if not depth and not said:
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                    cursor.execute(f"SELECT {SERIAL_SETTING}")
             yield
     finally:
         _serial_depth.reset(token)
@@ -605,7 +613,8 @@ def count(queryset, limit: int, guess: int) -> tuple[int, bool]:
 def table_sizes(models) -> dict[type, int]:
     """Each model's number of rows as the planner reckons it, with no query of the table: its
     statistics' rows per page times the pages it has now (so a table grown since it was last
-    analysed is not taken for small); -1 when unknown (never analysed). Used to skip asking the
+    analysed is not taken for small), at least 1 unless the table is empty (no page on disk:
+    0 is certain); -1 when unknown (never analysed). Used to skip asking the
     planner about a query on a table too small to need the tiers; a wrong answer costs time,
     never results (callers fetch `limit + 1` rows and fall back when there are more)."""
     with connection.cursor() as cursor:
@@ -613,15 +622,37 @@ def table_sizes(models) -> dict[type, int]:
         return _sizes_of(models, cursor.fetchone()[0])
 
 
-# table_sizes() as one value ({table: rows}), to be a column of a larger statement
-TABLE_SIZES = """
-    SELECT coalesce(json_object_agg(relname, CASE
-             WHEN reltuples >= 0 AND relpages > 0
-             THEN round(reltuples / relpages * pg_relation_size(oid)
-                        / current_setting('block_size')::int)
+# A table's number of rows as table_sizes() reckons it, over pg_class's columns.
+TABLE_SIZE = """CASE
              WHEN pg_relation_size(oid) = 0 THEN 0
-             ELSE -1 END), '{}')
+             WHEN reltuples >= 0 AND relpages > 0
+             THEN greatest(1, round(reltuples / relpages * pg_relation_size(oid)
+                                    / current_setting('block_size')::int))
+             ELSE -1 END"""
+# table_sizes() as one value ({table: rows}), to be a column of a larger statement
+TABLE_SIZES = f"""
+    SELECT coalesce(json_object_agg(relname, {TABLE_SIZE}), '{{}}')
       FROM pg_class WHERE oid = ANY(%s::regclass[])
+"""
+# {table: the planner's estimate of its rows matching `query`} of the tables (%s) whose size is
+# not known to be at most a number (%s), as one value
+ESTIMATES = f"""
+    SELECT coalesce(json_object_agg(relname, search_estimate(oid, query)), '{{}}')
+      FROM pg_class WHERE oid = ANY(%s::regclass[]) AND NOT ({TABLE_SIZE}) BETWEEN 0 AND %s
+"""
+# What EXPLAIN says of a whole-table match (estimate()), from inside a statement (installed by
+# migration search 0002). The tsquery comes as a literal, as the planner folds
+# websearch_to_tsquery(config, text) to one: the same estimate.
+ESTIMATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_estimate(relation regclass, query tsquery) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$  -- EXPLAIN runs only in a volatile function
+DECLARE plan json;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM %s WHERE search_vector @@ %L::tsquery',
+                   relation, query) INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+END
+$$
 """
 
 
@@ -629,21 +660,28 @@ def _sizes_of(models, sizes: dict) -> dict[type, int]:
     return {model: int(sizes[model._meta.db_table]) for model in models}
 
 
-def opening(text: str, models) -> tuple[str, bool, dict[type, int]]:
-    """query_parts(text) (("", False) for blank text) and table_sizes(models) in one statement:
-    a results page's first."""
+def opening(text: str, models, estimated=(), limit: int = 0):
+    """A results page's first statement, which also sets serial()'s setting for its transaction:
+    (query_tree(text), whether the tiers imply a match (query_parts; "", False for blank text),
+    table_sizes(models), {model: estimate() of its matches of `text`} for the models
+    `estimated` whose size is not known to be at most `limit`)."""
+    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT querytree(query), query::text, ({TABLE_SIZES})"
-            "  FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
-            [[model._meta.db_table for model in models], SEARCH_CONFIG, search_text(text)],
+            f"SELECT querytree(query), query::text, ({TABLE_SIZES}), ({ESTIMATES}),"
+            f" {SERIAL_SETTING} FROM websearch_to_tsquery(%s::regconfig, %s) AS query",
+            [
+                tables,
+                [model._meta.db_table for model in estimated] if text else [],
+                limit,
+                SEARCH_CONFIG,
+                search_text(text),
+            ],
         )
-        tree, whole, sizes = cursor.fetchone()
-    return (
-        (*_parts(tree, whole), _sizes_of(models, sizes))
-        if text
-        else ("", False, _sizes_of(models, sizes))
-    )
+        tree, whole, sizes, estimates, _ = cursor.fetchone()
+    parts = _parts(tree, whole) if text else ("", False)
+    guesses = {model: estimates.get(model._meta.db_table) for model in estimated}
+    return (*parts, _sizes_of(models, sizes), {m: n for m, n in guesses.items() if n is not None})
 
 
 def estimate(queryset) -> int:

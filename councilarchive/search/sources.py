@@ -31,6 +31,7 @@ from councilarchive.archive.models import (
     search_query,
 )
 from councilarchive.search import snippets
+from councilarchive.search.batch import array_text
 from councilarchive.search.ranking import PkIn, matching
 
 ID, DAY = BigIntegerField(), DateField()
@@ -41,39 +42,74 @@ class Source:
     name: str
     model: type
     kinds: tuple[str, ...]
-    related: tuple[str, ...]  # select_related for the rows shown
+    # select_related for the rows shown, down to the council each one's citation names
+    related: tuple[str, ...]
     # columns the rows shown never read (the vector; a report's body is read only by its headline)
     deferred: tuple[str, ...] = ("search_vector",)
     headline_chars: int = snippets.HEADLINE_MAX_CHARS  # how much of its text a snippet reads
-    # The coordinates of a list of its records (`id = ANY(%s)`) in one SQL pass, where the
-    # annotations take subqueries a row: a search then ranks even a few matches on the bare
-    # table and looks their coordinates up once. "": the annotations serve.
+    # The coordinates of its records in one SQL pass, where the annotations take subqueries a
+    # row: a search then ranks even a few matches on the bare table and looks their coordinates
+    # up once. "{records}" stands for a SELECT of (pk, rank, document_id, number). "": the
+    # annotations serve.
     coordinates_sql: str = ""
 
     def coordinates(self) -> dict:
         return COORDINATES[self.name]()
 
-    def coordinates_of(self, pks: list[int]) -> list[tuple]:
-        """(pk, *COORDINATE_FIELDS) of these records."""
+    def coordinates_of(self, ranked: list[tuple]) -> list[tuple]:
+        """(pk, rank, *COORDINATE_FIELDS) of these records, given as (pk, rank)."""
         if self.coordinates_sql:
+            records = (
+                "SELECT r.id, r.rank, t.document_id, t.number"
+                "  FROM unnest(%s::bigint[], %s::float8[]) AS r(id, rank)"
+                f" JOIN {self.model._meta.db_table} AS t ON t.id = r.id"
+            )
             with connection.cursor() as cursor:
-                cursor.execute(self.coordinates_sql, [list(pks)])
+                keys_and_ranks = [
+                    array_text(row[0] for row in ranked),
+                    array_text(row[1] for row in ranked),
+                ]
+                cursor.execute(*self.located(records, keys_and_ranks))
                 return cursor.fetchall()
-        return list(
-            self.model.objects.filter(PkIn(pks))
+        ranks = dict(ranked)
+        return [
+            (pk, ranks[pk], *rest)
+            for pk, *rest in self.model.objects.filter(PkIn(list(ranks)))
             .annotate(**self.coordinates())
             .values_list("pk", *COORDINATE_FIELDS)
+        ]
+
+    def located(self, records: str, params: list) -> tuple[str, list]:
+        """The statement of coordinates_sql for `records`, a SELECT of (pk, rank, document_id,
+        number), and its parameters."""
+        return self.coordinates_sql.format(records=records), params
+
+    def located_sql(self, ranked, n: int) -> tuple[str, list]:
+        """The statement of (pk, rank, *COORDINATE_FIELDS) of the first `n` records of `ranked`
+        (a queryset of this model annotated with `rank`, no coordinates: bare()), and its
+        parameters."""
+        if self.coordinates_sql:
+            records = ranked.values_list("pk", "rank", "document_id", "number")[:n]
+            return self.located(*records.query.sql_with_params())
+        located = ranked.annotate(**self.coordinates()).values_list(
+            "pk", "rank", *COORDINATE_FIELDS
         )
+        return located[:n].query.sql_with_params()
+
+    def bare(self, text: str):
+        """Its records matching `text` (all when blank) with their rank, nothing joined."""
+        if text:
+            return matching(self.model.objects.all(), text).order_by()
+        return self.model.objects.annotate(rank=Value(0.0, output_field=FloatField())).order_by()
 
     def queryset(self, text: str, *, rowwise: bool = False):
         """Rows matching `text` (all rows when blank) with their rank and coordinates (`rowwise`:
         the match checked row by row: ranking.matching)."""
-        manager = self.model.objects
-        if text:
-            queryset = matching(manager.all(), text, rowwise=rowwise)
+        if text and rowwise:
+            queryset = matching(self.model.objects.all(), text, rowwise=True).order_by()
         else:
-            queryset = manager.annotate(rank=Value(0.0, output_field=FloatField()))
-        return queryset.order_by().annotate(**self.coordinates())
+            queryset = self.bare(text)
+        return queryset.annotate(**self.coordinates())
 
     def snippet_source(self):
         return SNIPPET_SOURCE[self.name]()
@@ -151,14 +187,14 @@ def _page():
 COORDINATES = {"resolution": _resolution, "item": _item, "report": _report, "page": _page}
 COORDINATE_FIELDS = ("date_ref", "committee_ref", "meeting_ref", "item_ref", "kind_ref")
 
-# _page() for a list of pages in one pass, columns as COORDINATE_FIELDS: the covering item found
-# once per page (the ORM's four subqueries look it up four times: 14 ms instead of 5 for 650
-# candidate pages at 1M), its document by key (a hash join read all 10,000 documents: 200 pages
-# at 1M took 4.9 ms, 2.2 ms now).
+# _page() for a list of pages in one pass, columns as HIT_FIELDS (pk, rank, *COORDINATE_FIELDS):
+# the covering item found once per page (the ORM's four subqueries look it up four times: 14 ms
+# instead of 5 for 650 candidate pages at 1M), its document by key (a hash join read all 10,000
+# documents: 200 pages at 1M took 4.9 ms, 2.2 ms now).
 PAGE_COORDINATES = """
-SELECT page.id, coalesce(meeting.date, document.meeting_date_hint),
+SELECT page.id, page.rank, coalesce(meeting.date, document.meeting_date_hint),
        coalesce(meeting.committee_id, document.committee_id), item.meeting_id, item.id, 'page'
-  FROM archive_page AS page
+  FROM ({records}) AS page(id, rank, document_id, number)
   JOIN LATERAL (  -- by its key: for a few hundred pages the planner would hash every document
         SELECT committee_id, meeting_date_hint
           FROM archive_document
@@ -173,7 +209,6 @@ SELECT page.id, coalesce(meeting.date, document.meeting_date_hint),
          LIMIT 1
        ) AS item ON true
   LEFT JOIN archive_meeting AS meeting ON meeting.id = item.meeting_id
- WHERE page.id = ANY(%s)
 """
 
 
@@ -193,15 +228,21 @@ SOURCES = (
         ("resolution",),
         ("item__meeting__committee__council", "document"),
     ),
-    Source("item", Item, ("minutes", "agenda"), ("meeting__committee", "document")),
+    Source("item", Item, ("minutes", "agenda"), ("meeting__committee__council", "document")),
     Source(
         "report",
         Report,
         ("report",),
-        ("meeting__committee", "document"),
+        ("meeting__committee__council", "document__council", "document__committee__council"),
         deferred=("search_vector", "body"),
         headline_chars=snippets.REPORT_HEADLINE_CHARS,
     ),
-    Source("page", Page, ("page",), ("document__committee",), coordinates_sql=PAGE_COORDINATES),
+    Source(
+        "page",
+        Page,
+        ("page",),
+        ("document__council", "document__committee__council"),
+        coordinates_sql=PAGE_COORDINATES,
+    ),
 )
 SOURCE = {source.name: source for source in SOURCES}

@@ -18,7 +18,7 @@ from councilarchive.archive.models import (
     search_query,
 )
 from councilarchive.search import citation, snippets
-from councilarchive.search.filters import FILTERS, MAX_QUERY, SORT_CHOICES
+from councilarchive.search.filters import FILTERS, MAX_QUERY, SORT_CHOICES, fetch_choices
 from councilarchive.search.query import InvalidSearch, search
 from councilarchive.search.suggest import suggestions
 
@@ -57,6 +57,8 @@ def _page(request, template, *, kinds=None, extra=None):
     try:
         results = search(request.GET, kinds=kinds)
     except InvalidSearch as invalid:
+        if invalid.filterset is not None:
+            fetch_choices(invalid.filterset.form)
         context |= {
             "filterset": invalid.filterset,
             "errors": invalid.errors,
@@ -70,6 +72,7 @@ def _page(request, template, *, kinds=None, extra=None):
         "filterset": results.filterset,
         "export_rows": min(results.count, settings.SEARCH_EXPORT_CAP),
     }
+    fetch_choices(results.filterset.form)
     citation.cite_rows(results.rows)
     if results.query and results.count == 0 and not results.message:
         context["suggestions"] = suggestions(results.query)

@@ -328,17 +328,21 @@ def test_coordinates_by_primary_key_are_the_sources_own(sample_archive, name):
     from councilarchive.search.sources import COORDINATE_FIELDS, SOURCE
 
     source = SOURCE[name]
-    expected = sorted(source.queryset("").values_list("pk", *COORDINATE_FIELDS))
+    expected = sorted(source.queryset("").values_list("pk", "rank", *COORDINATE_FIELDS))
     assert len(expected) > 10
-    assert sorted(source.coordinates_of([row[0] for row in expected])) == expected
+    assert sorted(source.coordinates_of([row[:2] for row in expected])) == expected
+    # and as the statement that ranks a whole table reads them
+    with connection.cursor() as cursor:
+        cursor.execute(*source.located_sql(source.bare(""), len(expected) + 1))
+        assert sorted(cursor.fetchall()) == expected
 
 
 def test_small_tables_are_ranked_whole_in_one_statement_without_asking_the_planner(
     sample_archive,
 ):
     """Once the tables have statistics, a table no bigger than the limit (every sample table) is
-    known small without EXPLAIN: resolutions, items and reports are ranked whole in one
-    statement, the pages in one more, each with all its matches, exactly ranked."""
+    known small without EXPLAIN: resolutions, items, reports and pages are ranked whole in one
+    statement, each with all its matches, exactly ranked."""
     from django.test.utils import CaptureQueriesContext
 
     with connection.cursor() as cursor:
@@ -351,7 +355,7 @@ def test_small_tables_are_ranked_whole_in_one_statement_without_asking_the_plann
     statements = [q["sql"] for q in queries]
     assert not [sql for sql in statements if sql.startswith("EXPLAIN")]
     ranked = [sql for sql in statements if "ts_rank_cd" in sql]
-    assert len(ranked) == 2 and "UNION ALL" in ranked[0]
+    assert len(ranked) == 1 and "UNION ALL" in ranked[0]
     assert not results.estimated
     for source in SOURCES:
         ours = [(h.pk, h.rank) for h in results.hits if h.source == source.name]
@@ -362,15 +366,18 @@ def test_small_tables_are_ranked_whole_in_one_statement_without_asking_the_plann
 def test_a_table_its_statistics_call_small_but_is_not_gives_the_same_results(
     sample_archive, monkeypatch
 ):
-    """Statistics can be stale: a table taken for empty that has more matches than the limit
-    falls back to the planner's estimate and the tiers, with the same answer."""
+    """Statistics can be stale: a table taken for tiny (one row) that has more matches than the
+    limit falls back to the planner's estimate and the tiers, with the same answer."""
     from councilarchive.search import query
 
     expected = query.search({"q": "council"}, limit=60)
-    real = query.opening  # the query's parts as they are, every table's size taken for 0
-    monkeypatch.setattr(
-        query, "opening", lambda text, models: (*real(text, models)[:2], dict.fromkeys(models, 0))
-    )
+    real = query.opening  # the query's parts as they are, every table taken for one row
+
+    def stale_opening(text, models, estimated, limit):
+        tree, implied, _, _ = real(text, models, estimated, limit)
+        return tree, implied, dict.fromkeys(models, 1), {}
+
+    monkeypatch.setattr(query, "opening", stale_opening)
     stale = query.search({"q": "council"}, limit=60)
     assert expected.estimated and len(expected.hits) > 60
     assert [(h.source, h.pk, h.rank) for h in stale.hits] == [
