@@ -116,7 +116,19 @@ def _start(get_server, pgdata: Path, timeout_s: float = 120.0):
         package_log.setLevel(logging.CRITICAL if time.monotonic() < deadline else logging.NOTSET)
         try:
             return get_server(pgdata, cleanup_mode=None)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as error:
+        except (
+            subprocess.CalledProcessError,
+            subprocess.TimeoutExpired,
+            AssertionError,
+            FileNotFoundError,
+        ) as error:
+            failed_start = (subprocess.CalledProcessError, subprocess.TimeoutExpired)
+            if isinstance(error, FileNotFoundError) and not isinstance(
+                error.__context__, failed_start
+            ):
+                raise
+            # (FileNotFoundError: the package shows the server log when pg_ctl fails, and a
+            # start that failed before writing one leaves none to read: the same failed start.)
             if time.monotonic() > deadline:
                 raise RuntimeError(
                     f"the embedded PostgreSQL in {pgdata} did not become ready in {timeout_s:.0f}s;"

@@ -284,11 +284,13 @@ def with_vote(model, outcome: str, kind: str) -> Q:
 
 
 # SQL: the votes of each hit of the CTE `hit(source, pk, item, n)` as with_vote() reads them:
-# ('vote', n, kind as VOTE_CHOICES or 'other', outcome, the vote's position in its minute).
+# ('vote', n, kind as VOTE_CHOICES or 'other', outcome, the vote's place in its minute: by
+# position, then as loaded).
 HIT_VOTES = """
 SELECT 'vote', hit.n, CASE WHEN vote.kind = 'amendment' THEN 'amendment'
                    WHEN vote.kind IN ('motion', 'substantive motion') THEN 'motion'
-                   ELSE 'other' END, vote.outcome, vote.position
+                   ELSE 'other' END, vote.outcome,
+       row_number() OVER (PARTITION BY hit.n ORDER BY vote.position, vote.id)
   FROM hit JOIN archive_vote AS vote ON vote.item_id = hit.item
  WHERE vote.outcome <> ''
    AND (hit.source <> 'resolution'
