@@ -483,7 +483,7 @@ def report_page(pk: int) -> dict:
     with page anchors), and the other occurrences of its item. 4 queries."""
     report = get_object_or_404(
         Report.objects.defer(*NO_VECTOR).select_related(
-            "document", "meeting__committee", "item__meeting"
+            "document__council", "meeting__committee__council", "item__meeting"
         ),
         pk=pk,
     )

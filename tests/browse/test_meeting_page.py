@@ -124,6 +124,10 @@ def test_decisions_and_votes_come_first_with_sources_and_citations(client, brows
     assert f'<a href="{pdf}">Agenda pack, 20 pages (PDF)</a>' in html
     assert "<cite>Wessex Browse Test Council, Browse Full Council, 9 May 2019</cite>" in html
     assert f"<cite>{browse.resolution.citation()}</cite>" in html
+    # each minute cites itself under its heading
+    item = html[html.index(f'id="item-{browse.bypass.pk}"') :]
+    assert item.index(f"<cite>{browse.bypass.citation()}</cite>") < item.index("Resolved")
+    assert browse.bypass.citation().endswith(", 9 May 2019, minute 22")
 
 
 def test_previous_and_next_meeting_say_how_far_apart(client, browse):

@@ -63,6 +63,9 @@ def test_report_page_recovers_headings_lists_and_page_anchors(client, browse):
     assert SCRIPT not in html
     assert "A consultee wrote &lt;script&gt;alert(1)&lt;/script&gt; in the response form." in html
     assert "Page 7</" not in html  # the printed footer is dropped
+    cite = "Wessex Browse Test Council, Browse Full Council, 9 May 2019, report “Quillfield Bypass"
+    assert f'<p class="cite"><strong>Cite:</strong> <cite>{cite}' in html
+    assert f"<cite>{browse.report.citation()}</cite>" in html
 
 
 def test_edited_report_renders_its_corrected_body(client, browse):
