@@ -9,6 +9,7 @@ Full-page screenshots go to test-output/screenshots/ (`make test` prints the pat
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +86,22 @@ def test_kind_is_checkboxes_and_filters_work_without_javascript(browser, live_se
     assert kinds and set(kinds) == {"Resolution"}
     assert page.get_by_text("for example 13/07/2017").count() == 2  # the date format, shown
     context.close()
+
+
+def test_date_fields_read_day_month_year_as_their_hint_says(page, site):  # noqa: F811
+    """The hint says "for example 13/07/2017"; chromium in British English orders a date field's
+    parts day, month, year (read from its accessibility tree: the parts are not in the DOM)."""
+    if not Path("/usr/lib/chromium/locales/en-GB.pak").exists():  # Debian's chromium
+        pytest.skip("chromium's en-GB language pack is missing (apt-get install chromium-l10n)")
+    page.goto("/search/?q=bypass")
+    assert page.get_by_text("for example 13/07/2017").count() == 2
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    parts = [
+        node["name"]["value"].split()[0]
+        for node in tree["nodes"]
+        if node.get("role", {}).get("value") == "spinbutton"
+    ]
+    assert parts == ["Day", "Month", "Year"] * 2, parts
 
 
 def test_every_result_link_shows_the_hit(page, site):  # noqa: F811
