@@ -252,3 +252,14 @@ def test_search_by_vote_says_which_vote_matched(page, site):  # noqa: F811
     assert "vote=motion" in page.url
     found = page.locator("ol.results .matched-votes").all_inner_texts()
     assert found and set(found) == {"Found by its vote: Motion carried"}
+
+
+def test_a_spelling_suggestion_keeps_the_filters_and_the_other_drops_them(page, site):  # noqa: F811
+    page.goto("/search/?q=quillfeld&kind=report")
+    page.locator(".suggestions").get_by_role("link", name="quillfield", exact=True).click()
+    page.wait_for_url("**/search/?q=quillfield&kind=report")
+    kinds = page.locator("ol.results .kind").all_inner_texts()
+    assert kinds and set(kinds) == {"Report"}
+    page.go_back()
+    page.get_by_role("link", name="Search for quillfeld without filters").click()
+    page.wait_for_url("**/search/?q=quillfeld")
