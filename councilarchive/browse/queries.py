@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -114,12 +114,20 @@ def councillor_votes_prefetch(prefix: str = "") -> Prefetch:
 # -- home and indexes -----------------------------------------------------------------------------
 
 
-def home_page(limit: int = 10) -> dict:
+def home_page(limit: int = 10, coming: int = 5, today: dt.date | None = None) -> dict:
+    """The latest meetings held whose papers are in (a date alone is no news), the next few to
+    come (each saying whether its agenda is published), committees, recent resolutions, topics."""
+    with_papers = Exists(Item.objects.filter(meeting=OuterRef("pk")))
     return {
         "committees": Committee.objects.select_related("council")
         .annotate(meeting_count=Count("meetings"))
         .order_by("name"),
-        "meetings": Meeting.objects.select_related("committee").order_by("-date", "-time")[:limit],
+        "meetings": Meeting.objects.past(today)
+        .filter(with_papers)
+        .select_related("committee")[:limit],
+        "coming_up": Meeting.objects.upcoming(today)
+        .annotate(agenda_published=with_papers)
+        .select_related("committee")[:coming],
         "resolutions": Resolution.objects.defer(*NO_VECTOR)
         .select_related("item__meeting__committee")
         .only(
@@ -483,7 +491,7 @@ def report_page(pk: int) -> dict:
     with page anchors), and the other occurrences of its item. 4 queries."""
     report = get_object_or_404(
         Report.objects.defer(*NO_VECTOR).select_related(
-            "document", "meeting__committee", "item__meeting"
+            "document__council", "meeting__committee__council", "item__meeting"
         ),
         pk=pk,
     )

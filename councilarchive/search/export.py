@@ -9,6 +9,7 @@ import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db import connection
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +18,24 @@ from django.views.decorators.http import require_safe
 from councilarchive.archive.plaintext import clean_all
 from councilarchive.archive.syndication import SafeAtom1Feed
 from councilarchive.search import snippets
+from councilarchive.search.batch import array_text
 from councilarchive.search.citation import cite_rows
-from councilarchive.search.query import InvalidSearch, rows_for, search
+from councilarchive.search.filters import HIT_VOTES
+from councilarchive.search.query import VOTED_ON, InvalidSearch, matched_votes, rows_for, search
 
 CHUNK = 200  # rows fetched (with snippets) at a time
 FEED_ITEMS = 50
-COLUMNS = ["kind", "title", "committee", "date", "snippet", "cite", "url", "pdf_url"]
+COLUMNS = ["kind", "title", "committee", "date", "snippet", "cite", "votes", "url", "pdf_url"]
+
+# The votes of every exported hit (filters.HIT_VOTES, as the results page's facet reads them):
+# one statement for the whole export, in minutes order.
+EXPORT_VOTES = f"""
+WITH hit(source, pk, item, n) AS (
+    SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) WITH ORDINALITY
+)
+{HIT_VOTES}
+ORDER BY 2, 5
+"""
 
 
 def _bad_request(invalid: InvalidSearch):
@@ -31,15 +44,40 @@ def _bad_request(invalid: InvalidSearch):
     )
 
 
-def export_rows(request, results):
+def found_by_votes(hits, data: dict) -> dict[tuple[str, int], list[str]]:
+    """{(kind, pk): ["Amendment lost", ...]}: the votes each hit was found by, labelled as the
+    results page labels them (query.matched_votes): a resolution's and a minute's own votes
+    always, a page's or report's item's votes only when an outcome or vote kind is filtered on."""
+    if not hits:
+        return {}
+    columns = [[h.source for h in hits], [h.pk for h in hits], [h.item_id for h in hits]]
+    with connection.cursor() as cursor:
+        cursor.execute(EXPORT_VOTES, list(map(array_text, columns)))
+        found = cursor.fetchall()
+    votes: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for _, n, kind, outcome, _ in found:
+        hit = hits[n - 1]
+        votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
+    asked = data.get("outcome") or data.get("vote")
+    return {
+        key: matched_votes(pairs, data)
+        for key, pairs in votes.items()
+        if asked or key[0] in VOTED_ON
+    }
+
+
+def export_rows(request, results, joined: str | None = None):
     """Each exported row as a dict of COLUMNS, fetched CHUNK rows at a time: the first
     SEARCH_EXPORT_CAP hits of all kinds together (the search keeps up to that many of each kind),
-    their text stripped of characters no file format carries."""
+    their text stripped of characters no file format carries. `votes` lists the votes each row
+    was found by, as text `joined` by that separator (CSV) or as a list (JSON)."""
     hits = results.hits[: settings.SEARCH_EXPORT_CAP]
+    votes = found_by_votes(hits, results.filterset.form.cleaned_data)
     for start in range(0, len(hits), CHUNK):
         rows = rows_for(hits[start : start + CHUNK], results.query)
         cite_rows(rows)
         for row in rows:
+            labels = votes.get((row.kind, row.record.pk), [])
             yield clean_all(
                 {
                     "kind": row.kind,
@@ -48,6 +86,7 @@ def export_rows(request, results):
                     "date": row.date.isoformat() if row.date else "",
                     "snippet": snippets.plain(row.snippet),
                     "cite": row.cite,
+                    "votes": labels if joined is None else joined.join(labels),
                     "url": request.build_absolute_uri(row.url),
                     "pdf_url": request.build_absolute_uri(row.pdf_url),
                 }
@@ -83,7 +122,7 @@ def export_csv(request):
 
     def lines():
         yield writer.writerow(COLUMNS)
-        for row in export_rows(request, results):
+        for row in export_rows(request, results, joined="; "):
             yield writer.writerow([_spreadsheet_safe(row[c]) for c in COLUMNS])
         if _truncated(results):
             about = "about " if results.estimated else ""

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -45,6 +46,20 @@ def error_banner(errors: dict) -> str:
     return "Some of the search options are not valid; please correct them."
 
 
+def suggestion_links(params, query: str) -> dict:
+    """Where a search with no matches may go next: each close spelling keeps the filters and
+    sort in use (only the words change); "without filters" keeps the words alone."""
+    links = []
+    for suggestion in suggestions(query):
+        instead = params.copy()
+        instead.pop("page", None)
+        instead["q"] = suggestion.query
+        links.append((suggestion.label, "?" + instead.urlencode()))
+    unfiltered = QueryDict(mutable=True)
+    unfiltered["q"] = query
+    return {"suggestions": links, "unfiltered_query": "?" + unfiltered.urlencode()}
+
+
 def _page(request, template, *, kinds=None, extra=None):
     context = {
         "help": HELP,
@@ -75,7 +90,7 @@ def _page(request, template, *, kinds=None, extra=None):
     fetch_choices(results.filterset.form)
     citation.cite_rows(results.rows)
     if results.query and results.count == 0 and not results.message:
-        context["suggestions"] = suggestions(results.query)
+        context |= suggestion_links(request.GET, results.query)
     if extra:
         context |= extra(results)
     export = request.GET.copy()

@@ -15,8 +15,8 @@ def get(client, meeting):
 
 
 def section(html, heading_id):
-    """The HTML of the <section> labelled by `heading_id`."""
-    start = html.index(f'aria-labelledby="{heading_id}"')
+    """The HTML of the <section> labelled by `heading_id` (first of its labels)."""
+    start = re.search(f'aria-labelledby="{heading_id}[" ]', html).start()
     return html[start : html.index("</section>", start)]
 
 
@@ -124,6 +124,10 @@ def test_decisions_and_votes_come_first_with_sources_and_citations(client, brows
     assert f'<a href="{pdf}">Agenda pack, 20 pages (PDF)</a>' in html
     assert "<cite>Wessex Browse Test Council, Browse Full Council, 9 May 2019</cite>" in html
     assert f"<cite>{browse.resolution.citation()}</cite>" in html
+    # each minute cites itself under its heading
+    item = html[html.index(f'id="item-{browse.bypass.pk}"') :]
+    assert item.index(f"<cite>{browse.bypass.citation()}</cite>") < item.index("Resolved")
+    assert browse.bypass.citation().endswith(", 9 May 2019, minute 22")
 
 
 def test_previous_and_next_meeting_say_how_far_apart(client, browse):
@@ -169,3 +173,54 @@ def test_minutes_keep_their_paragraphs_and_numbered_sub_paragraphs(client, brows
     assert "<p>(1) Mr Ashcombe moved the following motion: That the bypass be approved.</p>" in html
     assert "<p>(2) The motion was put &lt;b&gt;to the vote&lt;/b&gt;.</p>" in html
     assert "<p>A second paragraph<br>with a line break.</p>" in html
+
+
+def test_long_name_lists_and_minutes_fold_under_their_counts(client, browse, council):
+    from councilarchive.browse.templatetags.browse_tags import MINUTE_SHOWN, NAMES_SHOWN
+    from tests.browse.conftest import build_meeting
+
+    crowded = build_meeting(council, 1, 30, "folded")  # 20 present, 10 apologies; 30 voted for
+    item = crowded.items.get()
+    item.text = "The Council debated the bypass at length. " * 40
+    item.save()
+    assert len(item.text) > MINUTE_SHOWN and 20 > NAMES_SHOWN >= 10
+    html = get(client, crowded)
+    attendance = section(html, "attendance-heading")
+    # 20 present fold under their count; every name is still in the page
+    assert '<h3>Present (20)</h3><details class="fold"><summary>All 20 names</summary>' in (
+        attendance
+    )
+    assert attendance.count(">Mr N") == 30
+    # ten apologies stay open
+    assert re.search(r"<h3>Apologies \(10\)</h3><ul class=\"names\">", attendance)
+    vote = section(html, f"vote-{item.votes.get().pk}-heading")
+    assert re.search(
+        r'<details class="fold"><summary class="group-label"><strong>For</strong> \(30\)</summary>'
+        r'\s*<ul class="names">',
+        vote,
+    )
+    assert vote.count(">Mr N") == 30
+    assert '<p class="group-label"><strong>Against</strong> (0)</p>' in vote  # none: no fold
+    # the minute's text folds with its length said; its resolutions and vote stay in view
+    words = len(item.text.split())
+    text = html[html.index(f'id="item-{item.pk}"') :]
+    assert f'<summary>Full minute text <span class="muted">({words} words)</span></summary>' in (
+        text
+    )
+    assert text.index("</details>") < text.index("<h4>Resolved</h4>")
+    assert text.index("The Council debated the bypass") < text.index("</details>")
+    # the vote's own page never folds its names
+    page = client.get(item.votes.get().get_absolute_url(), secure=True).content.decode()
+    assert page.count(">Mr N") == 30 and '<details class="fold">' not in page
+
+
+def test_each_vote_and_related_section_is_named_with_its_item(client, browse):
+    html = get(client, browse.may)
+    vote, item = browse.vote.pk, browse.bypass.pk
+    assert f'aria-labelledby="vote-{vote}-heading item-{item}-heading"' in html
+    assert f'aria-labelledby="related-{item} item-{item}-heading"' in html
+
+
+def test_a_short_meeting_folds_nothing(client, browse):
+    html = get(client, browse.may)
+    assert 'class="fold' not in html

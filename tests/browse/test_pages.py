@@ -26,6 +26,31 @@ def test_home_has_search_box_posting_q_to_search(client, browse):
     assert "RESOLVED that the Quillfield bypass business case be approved." in html
 
 
+def test_home_lists_meetings_held_with_papers_apart_from_those_coming_up(client, browse):
+    from tests.browse.conftest import make_document
+
+    html = get(client, "/")
+    latest = html[html.index('id="meetings-heading"') : html.index('id="coming-heading"')]
+    coming = html[html.index('id="coming-heading"') : html.index('id="committees-heading"')]
+    # held, papers in: newest first; held without papers (14 February, 18 July) are left out
+    assert latest.index("9 May 2019") < latest.index("1 April 2019")
+    assert "18 July 2019" not in latest and "14 February 2019" not in latest
+    assert "2099" not in latest
+    assert 'Browse Full Council, <time datetime="2099-01-15">' in coming
+    assert "agenda published" not in coming
+    # its agenda arrives: the meeting says so
+    future = browse.full.meetings.get(date=dt.date(2099, 1, 15))
+    future.items.create(
+        document=make_document(browse.council, browse.full, "browse-fc-2099-01-15"),
+        position=1,
+        number="1",
+        title="Apologies",
+    )
+    html = get(client, "/")
+    coming = html[html.index('id="coming-heading"') : html.index('id="committees-heading"')]
+    assert '2099</time></a> <span class="tag tag-quiet">agenda published</span>' in coming
+
+
 def test_committee_meetings_by_year_upcoming_and_members(client, browse):
     html = get(client, browse.full.get_absolute_url())
     upcoming = html[html.index("upcoming-heading") : html.index("past-heading")]
@@ -63,6 +88,9 @@ def test_report_page_recovers_headings_lists_and_page_anchors(client, browse):
     assert SCRIPT not in html
     assert "A consultee wrote &lt;script&gt;alert(1)&lt;/script&gt; in the response form." in html
     assert "Page 7</" not in html  # the printed footer is dropped
+    cite = "Wessex Browse Test Council, Browse Full Council, 9 May 2019, report “Quillfield Bypass"
+    assert f'<p class="cite"><strong>Cite:</strong> <cite>{cite}' in html
+    assert f"<cite>{browse.report.citation()}</cite>" in html
 
 
 def test_edited_report_renders_its_corrected_body(client, browse):

@@ -10,7 +10,7 @@ BUDGET = {
     "meeting": 12,  # 11 + the other papers printing its items and reports (issue 18)
     "committee": 3,
     "councillor": 8,  # 7, and one more for the party majorities where the party is known
-    "home": 4,
+    "home": 5,  # 4 + the meetings coming up, apart from those held
     "topic": 3,
     "report": 5,
     "resolution": 6,  # 5 + the other papers printing it (issue 18)

@@ -3,6 +3,11 @@
 Needs Playwright for Python (a dev dependency) and Debian's chromium at /usr/bin/chromium
 (`apt-get install chromium`; browsers are never downloaded with `playwright install`). Each missing
 piece skips the browser tests with the reason.
+
+Chromium runs in British English, as a resident here sees the site: a date field reads dd/mm/yyyy,
+as the form's hints say. Its date fields follow chromium's own language (LANGUAGE, below), not the
+page's lang or Playwright's `locale`, and only where its en-GB language pack is installed: Debian
+ships it apart (`apt-get install chromium-l10n`); without it they read mm/dd/yyyy.
 """
 
 from __future__ import annotations
@@ -41,7 +46,10 @@ def chromium():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANGUAGE": "en_GB"},
         )
         yield browser
         browser.close()

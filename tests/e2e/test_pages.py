@@ -9,6 +9,7 @@ Full-page screenshots go to test-output/screenshots/ (`make test` prints the pat
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +86,22 @@ def test_kind_is_checkboxes_and_filters_work_without_javascript(browser, live_se
     assert kinds and set(kinds) == {"Resolution"}
     assert page.get_by_text("for example 13/07/2017").count() == 2  # the date format, shown
     context.close()
+
+
+def test_date_fields_read_day_month_year_as_their_hint_says(page, site):  # noqa: F811
+    """The hint says "for example 13/07/2017"; chromium in British English orders a date field's
+    parts day, month, year (read from its accessibility tree: the parts are not in the DOM)."""
+    if not Path("/usr/lib/chromium/locales/en-GB.pak").exists():  # Debian's chromium
+        pytest.skip("chromium's en-GB language pack is missing (apt-get install chromium-l10n)")
+    page.goto("/search/?q=bypass")
+    assert page.get_by_text("for example 13/07/2017").count() == 2
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    parts = [
+        node["name"]["value"].split()[0]
+        for node in tree["nodes"]
+        if node.get("role", {}).get("value") == "spinbutton"
+    ]
+    assert parts == ["Day", "Month", "Year"] * 2, parts
 
 
 def test_every_result_link_shows_the_hit(page, site):  # noqa: F811
@@ -188,6 +205,46 @@ def test_long_name_lists_take_two_columns_on_a_phone(page, site):  # noqa: F811
     assert page.locator(".vote-groups ul.names").first.evaluate(columns) == "auto"
 
 
+def test_a_crowded_meeting_folds_names_and_minutes_and_opens_them_by_keyboard(page, site):  # noqa: F811
+    """The County Council's page was 27,800 px on a phone (73 present, votes of 62 names, long
+    minutes); long lists and minutes fold, their counts and the decisions in view."""
+    from tests.browse.conftest import build_meeting
+
+    crowded = build_meeting(site.council, 6, 75, "e2e-folded")  # 50 present, 75 voting for
+    for item in crowded.items.all():
+        item.text = "\n\n".join(f"({n}) " + "Members debated the matter. " * 14 for n in (1, 2))
+        item.text += "\n\n(3) The Chairman put the motion to the vote."
+        item.save()
+    look(page, "meeting-crowded", crowded.get_absolute_url())
+    page.set_viewport_size(PHONE)
+    page.goto(crowded.get_absolute_url())
+    height = "document.documentElement.scrollHeight"
+    folded = page.evaluate(height)
+    page.evaluate("document.querySelectorAll('details.fold').forEach(d => d.open = true)")
+    unfolded = page.evaluate(height)
+    assert folded * 2 < unfolded, f"folded {folded}px, open {unfolded}px on a phone"
+    page.goto(crowded.get_absolute_url())
+    present = page.locator(".attendance details").first
+    names = present.locator("ul.names li")
+    assert names.count() == 50 and not names.first.is_visible()
+    assert page.locator(".vote-groups summary").first.inner_text() == "For (75)"
+    assert page.locator(".item .resolution").first.is_visible()  # decisions stay in view
+    first_minute = page.locator(".minute-fold").first
+    assert not first_minute.get_by_text("The Chairman put the motion").is_visible()
+    # the keyboard opens a fold: Tab reaches its summary, Enter opens it
+    present.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert names.first.is_visible()
+    first_minute.locator("summary").focus()
+    page.keyboard.press("Space")
+    assert first_minute.get_by_text("The Chairman put the motion").is_visible()
+    # a link to a minute (where a search result lands) shows its text open
+    item = crowded.items.order_by("position").last()
+    page.goto(f"{crowded.get_absolute_url()}#item-{item.pk}")
+    target = page.locator(f"#item-{item.pk} .minute-fold")
+    assert target.get_by_text("The Chairman put the motion").is_visible()
+
+
 def test_search_by_vote_says_which_vote_matched(page, site):  # noqa: F811
     page.goto("/search/?q=bypass")
     page.locator(".facets").get_by_role("link", name="Motion carried").click()
@@ -195,3 +252,14 @@ def test_search_by_vote_says_which_vote_matched(page, site):  # noqa: F811
     assert "vote=motion" in page.url
     found = page.locator("ol.results .matched-votes").all_inner_texts()
     assert found and set(found) == {"Found by its vote: Motion carried"}
+
+
+def test_a_spelling_suggestion_keeps_the_filters_and_the_other_drops_them(page, site):  # noqa: F811
+    page.goto("/search/?q=quillfeld&kind=report")
+    page.locator(".suggestions").get_by_role("link", name="quillfield", exact=True).click()
+    page.wait_for_url("**/search/?q=quillfield&kind=report")
+    kinds = page.locator("ol.results .kind").all_inner_texts()
+    assert kinds and set(kinds) == {"Report"}
+    page.go_back()
+    page.get_by_role("link", name="Search for quillfeld without filters").click()
+    page.wait_for_url("**/search/?q=quillfeld")

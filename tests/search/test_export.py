@@ -6,6 +6,11 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from councilarchive.search.query import search
+from tests.search.test_query import amended as amended  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -54,6 +59,39 @@ def test_every_export_row_has_a_citation(client, archive):
     )
     assert len({r["kind"] for r in rows}) >= 3
     assert all(r["cite"].startswith("Kent County Council, ") for r in rows)
+    data = json.loads(body(client.get("/search/export.json", {"q": "oakwood OR greenhithe"})))
+    assert len({r["kind"] for r in data["results"]}) >= 4
+    assert all(r["cite"].startswith("Kent County Council, ") for r in data["results"])
+
+
+def test_exports_say_which_votes_each_row_was_found_by_as_the_results_page_does(
+    client,
+    archive,
+    amended,  # noqa: F811
+):
+    for params in ({"q": "greenhithe OR climate"}, {"q": "greenhithe", "outcome": "lost"}):
+        shown = {row.title: row.matched_votes for row in search(params).rows}
+        with CaptureQueriesContext(connection) as statements:
+            data = json.loads(body(client.get("/search/export.json", params)))
+        exported = {row["title"]: row["votes"] for row in data["results"]}
+        assert exported == shown, params
+        assert sum("archive_vote AS vote" in q["sql"] for q in statements.captured_queries) == 1
+        rows = list(csv.DictReader(io.StringIO(body(client.get("/search/export.csv", params)))))
+        assert {r["title"]: r["votes"] for r in rows} == {
+            title: "; ".join(labels) for title, labels in shown.items()
+        }
+        assert all(r["cite"] for r in rows) and all(r["cite"] for r in data["results"])
+    assert exported == {
+        "7. Greenhithe Ferry Link: Business Case": ["Amendment lost"],
+        "12. Motion: Climate Emergency": ["Motion lost"],
+    }
+    assert {r["title"]: r["votes"] for r in rows}["7. Greenhithe Ferry Link: Business Case"] == (
+        "Amendment lost"
+    )
+    everything = json.loads(body(client.get("/search/export.json", {"q": "greenhithe"})))
+    votes = {r["title"]: r["votes"] for r in everything["results"]}
+    assert votes["7. Greenhithe Ferry Link: Business Case"] == ["Motion carried", "Amendment lost"]
+    assert votes["13. Greenhithe Café Culture Fund"] == []
 
 
 def test_atom_feed_lists_new_matches_escaped(client, archive):

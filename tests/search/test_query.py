@@ -272,12 +272,12 @@ def test_slashed_words_in_the_sample_packs_are_found_by_each_word(sample_archive
 
 @pytest.fixture
 def amended(archive):
-    """The ferry minute also records a lost amendment, which the loader links to the minute's
-    one resolution (as it does every vote of a minute with one resolution)."""
+    """The ferry minute also records a lost amendment, after the motion's vote, which the loader
+    links to the minute's one resolution (as it does every vote of a minute with one resolution)."""
     from councilarchive.archive.models import Vote
     from tests.search.conftest import _vote
 
-    return _vote(
+    amendment = _vote(
         archive.ferry,
         archive.ferry_resolution,
         archive.minutes_2019,
@@ -286,6 +286,11 @@ def amended(archive):
         [],
         kind=Vote.Kind.AMENDMENT,
     )
+    # printed after the motion's vote: results list a record's votes in minutes order, and two
+    # votes at the same position have none
+    amendment.position = 1
+    amendment.save(update_fields=["position"])
+    return amendment
 
 
 def test_outcome_is_each_votes_own_a_lost_amendment_loses_no_resolution(archive, amended):

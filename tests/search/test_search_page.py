@@ -74,9 +74,26 @@ def test_no_match_suggests_a_close_councillor_name(client, archive):
 def test_no_match_suggests_the_query_with_its_misspelt_word_put_right(client, archive):
     _, html = page(client, q="grenhithe ferry")
     assert "No records match <strong>grenhithe ferry</strong>" in html
-    assert '<li><a href="?q=greenhithe%20ferry">greenhithe ferry</a></li>' in html
+    assert '<li><a href="?q=greenhithe+ferry">greenhithe ferry</a></li>' in html
     assert [s.query for s in suggestions("grenhithe ferry")][:1] == ["greenhithe ferry"]
     assert respelt("ferry greenhithe") == ""  # words spelt right are left alone
+
+
+def test_a_spelling_fix_keeps_the_filters_and_sort_in_use(client, archive):
+    _, html = page(
+        client, q="grenhithe ferry", kind="resolution", committee="county-council", sort="oldest"
+    )
+    assert "No records match <strong>grenhithe ferry</strong>" in html
+    fixed = "?q=greenhithe+ferry&amp;kind=resolution&amp;committee=county-council&amp;sort=oldest"
+    assert f'<li><a href="{fixed}">greenhithe ferry</a></li>' in html
+    # the link, followed, finds the ferry resolution with the filters still applied
+    response, followed = page(
+        client, q="greenhithe ferry", kind="resolution", committee="county-council", sort="oldest"
+    )
+    assert f'href="/resolutions/{archive.ferry_resolution.pk}/"' in followed
+    assert "1 result" in followed
+    assert "/search/export.csv?q=greenhithe+ferry&amp;kind=resolution&amp;committee=" in followed
+    assert "without filters" not in followed
 
 
 def test_bad_filter_input_is_a_400_with_the_form(client, archive):
@@ -104,7 +121,7 @@ def test_empty_query_lists_the_newest_records(client, archive):
 
 
 def test_no_match_with_filters_offers_the_search_without_them(client, archive):
-    _, html = page(client, q="oakwood", since="2099-01-01")
+    _, html = page(client, q="oakwood", since="2099-01-01", kind="report", sort="oldest", page=2)
     assert "No records match <strong>oakwood</strong> with the filters chosen" in html
     assert '<a href="?q=oakwood">Search for <strong>oakwood</strong> without filters</a>' in html
 

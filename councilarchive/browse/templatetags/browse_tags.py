@@ -28,3 +28,27 @@ def paragraphs(text: str) -> SafeString:
         if part.strip()
     ]
     return format_html_join("\n", "<p>{}</p>", ((linebreaksbr(part),) for part in parts))
+
+
+# A meeting page on a phone: the County Council's was 27,800 px of names and minutes. Longer
+# lists of names fold under their count ("For (62)") and longer minutes under a "Full minute
+# text" line, their resolutions and votes left in view; a browser's find-in-page opens them.
+NAMES_SHOWN = 12  # names; a vote's For (62) and a Present (73) fold, a committee's eight do not
+MINUTE_SHOWN = 700  # characters: about a phone screen of text
+
+
+@register.filter
+def folds(names) -> bool:
+    """A list of names too long to show open on the meeting page."""
+    return len(names) > NAMES_SHOWN
+
+
+@register.filter
+def folds_text(text: str) -> bool:
+    """A minute's text too long to show open on the meeting page."""
+    return len(text or "") > MINUTE_SHOWN
+
+
+@register.filter
+def word_count(text: str) -> int:
+    return len((text or "").split())
