@@ -19,10 +19,6 @@ KNOWN_WRONG = {
     # "2.  Declarations  of  Disclosable  Pecuniary" / "Significant Interests in items on the
     # agenda" / "Interests  or  Other": a two-column title read across by the text layer
     "cc-2025-01-09-agenda-frontsheet": "agenda_title_unsure",
-    # the Children's Health and Wellbeing Board's "7. NEET Strategy (Sue Dunn) SD introduced the
-    # NEET Strategy. Aim is …": a heading run on into its text; its unnumbered "UASC: Verbal
-    # Update (Andrew Ireland)" and West Kent's closing "DATE OF NEXT MEETING" are not items
-    "004_36ccfdac26591148": "minute_title_unsure",
 }
 
 
