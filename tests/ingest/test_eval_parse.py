@@ -15,11 +15,7 @@ EXPECTED = dict(expectations())
 F1_TARGET = 0.98
 EXACT_FIELDS = ("named_votes", "tallies", "agenda_items", "minute_items")
 # Files the parser gets wrong and says so (a problem points at the spot); not silent, not fixed:
-KNOWN_WRONG = {
-    # "2.  Declarations  of  Disclosable  Pecuniary" / "Significant Interests in items on the
-    # agenda" / "Interests  or  Other": a two-column title read across by the text layer
-    "cc-2025-01-09-agenda-frontsheet": "agenda_title_unsure",
-}
+KNOWN_WRONG: dict[str, str] = {}  # stem -> the kind of problem that points at the spot
 
 
 def _pack(exp, external_pack):

@@ -134,3 +134,32 @@ def test_minutes_of_other_boards_link_to_where_they_are_in_the_pack():
         "West Kent Health and Wellbeing Board",
     ]
     assert "agenda_pages_outside" not in {p["kind"] for p in pack.problems}
+
+
+def test_title_line_ending_mid_phrase_runs_on_to_the_next():
+    # Kent's extraordinary County Council front sheet, 9 January 2025 (its line put back together
+    # by extract): "2. Declarations of Disclosable Pecuniary Interests or Other" / "Significant
+    # Interests in items on the agenda"; "3. English Devolution White Paper" / "- To follow"
+    # stays a description
+    lines = [
+        Line(3, text)
+        for text in (
+            "A G E N D A",
+            "1. Apologies for Absence",
+            "2. Declarations of Disclosable Pecuniary Interests or Other",
+            "Significant Interests in items on the agenda",
+            "3. English Devolution White Paper",
+            "- To follow",
+        )
+    ]
+    agenda = parse_agenda(lines)
+    assert [(i.number, i.title, i.description) for i in agenda.items] == [
+        ("1", "Apologies for Absence", ""),
+        (
+            "2",
+            "Declarations of Disclosable Pecuniary Interests or Other Significant Interests in "
+            "items on the agenda",
+            "",
+        ),
+        ("3", "English Devolution White Paper", "- To follow"),
+    ]
