@@ -213,7 +213,7 @@ def test_minutes_without_a_list_of_those_present_read_are_flagged():
     pack = parse(pages)
     assert not pack.minutes[0].present
     missing = [p for p in pack.problems if p["kind"] == "attendance_missing"]
-    assert [(p["page"], p["where"]) for p in missing] == [(1, "minutes")]
+    assert [(p["page"], p["where"]) for p in missing] == [(1, "minutes of 09 January 2019")]
 
 
 def test_in_attendance_is_the_attendance_where_nothing_says_present():

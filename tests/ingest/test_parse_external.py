@@ -190,8 +190,11 @@ def test_welsh_minutes_attendance_read_as_the_english(external_pack):
     # Manordeilo's Welsh minutes of 9 January 2019, the same structure as the English version:
     # "PRESENNOL" / "Cynghorwyr Alun Davies, …, Owen Williams a’r Cynghorydd Sir Joseph Davies."
     # and, in minute 1 "CROESO AC YMDDIHEURIADAU", "Derbyniwyd ymddiheuriadau gan y Cyng. Arwel
-    # Davies ac Andrew Thomas."
-    (minutes,) = external_pack("minutes-2019-01-09-cy-welsh").minutes
+    # Davies ac Andrew Thomas."; dated "CYFARFOD 9FED IONAWR 2019" (January in Welsh)
+    pack = external_pack("minutes-2019-01-09-cy-welsh")
+    (minutes,) = pack.minutes
+    assert minutes.date == dt.date(2019, 1, 9)
+    assert not pack.problems
     assert [a.name for a in minutes.present] == [
         "Alun Davies",
         "Kim Davies",

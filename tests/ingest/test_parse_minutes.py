@@ -325,3 +325,16 @@ def test_unnumbered_headings_set_as_their_numbered_neighbours():
     ]
     assert last[0].text == "None."
     assert last[1].text.startswith("Tuesday 16 February 2016")
+
+
+def test_dates_in_welsh():
+    from councilarchive.ingest.parse.dates import find_date, meeting_date_time
+
+    # Manordeilo's Welsh minutes: "CYFARFOD 9FED IONAWR 2019" / "ar y 9 fed Ionawr 2019"
+    assert find_date("CYFARFOD 9FED IONAWR 2019") == dt.date(2019, 1, 9)
+    assert find_date("am 7.30pm ar y 9 fed Ionawr 2019 yn yr Ystafell") == dt.date(2019, 1, 9)
+    assert find_date("y 12fed Rhagfyr 2018") == dt.date(2018, 12, 12)
+    # the English forms as before, with a time after them
+    assert meeting_date_time("Thursday, 19th October, 2017, at 10.00 am")[0] == dt.date(
+        2017, 10, 19
+    )
