@@ -195,24 +195,40 @@ def _text_boxes(boxes: list) -> str:
       end of its row ("…report  9"), as printed; a table's figures likewise ("£1.8  41"). A
       number on the left of a row ("1." beside a Cabinet decision, "5." beside Merton's title)
       stays where pdfminer puts it: the parser reads those columns as they come.
+    * a line's last words set in a box of their own, one word space to its right, where nothing
+      else on the page is aligned with them: a justified line whose wide spaces pdfminer took for
+      a column gap (Kent's "2.  Declarations  of  Disclosable  Pecuniary" … "Interests  or  Other"
+      / "Significant Interests in items on the agenda", read as the title's first and second
+      lines and then "Interests or Other"). They go back at the end of their line. A table's
+      cell is one too, but a column's cells share an edge (Cabinet decision tables, Kent's
+      budget tables, the contact details beside an agenda's venue), and a gap between columns
+      is wider than a stretched word space (see `_rest_of_line`).
     * a digit set small and raised is a footnote marker, not text: "Declarations of interest¹"
       (8 pt beside 12 pt), which plain text reads as "Declarations of interest 1", item 1 on
       page 1. It is written as a superscript digit.
 
-    A page with neither comes out exactly as `box.get_text()` would give it."""
+    A page with none of these comes out exactly as `box.get_text()` would give it."""
     rows = [[(x, x.get_text()) for x in box if isinstance(x, LTTextLine)] for box in boxes]
-    cells = {
-        b: own[0] for b, own in enumerate(rows) if len(own) == 1 and NUMBER_CELL.match(own[0][1])
-    }
-    beside: dict[int, list[str]] = {}  # id(line) -> the numbers printed on its right
+    singles = {b: own[0] for b, own in enumerate(rows) if len(own) == 1 and own[0][1].strip()}
+    cells = {b: one for b, one in singles.items() if NUMBER_CELL.match(one[1])}
+    beside: dict[int, list[str]] = {}  # id(line) -> what is printed on its right, with its space
     placed: set[int] = set()  # the boxes put back on their rows
+    if len(singles) > len(cells):
+        every = [x for own in rows for x, _ in own]
+        for b, (cell, text) in singles.items():
+            if b in cells:
+                continue
+            line = _rest_of_line(cell, [x for c, own in enumerate(rows) if c != b for x, _ in own])
+            if line is not None and not _aligned(cell, every):
+                beside.setdefault(id(line), []).append(" " + text.strip())
+                placed.add(b)
     if cells:
         lines = [x for b, own in enumerate(rows) if b not in cells for x, _ in own]
         for b, (cell, text) in cells.items():
             # on the same row, the cell on the line's right; the nearest such line
             row = [x for x in lines if cell.x0 >= x.x1 and _same_row(cell, x)]
             if row:
-                beside.setdefault(id(max(row, key=lambda x: x.x1)), []).append(text.strip())
+                beside.setdefault(id(max(row, key=lambda x: x.x1)), []).append("  " + text.strip())
                 placed.add(b)
     parts = []
     for b, own in enumerate(rows):
@@ -220,10 +236,36 @@ def _text_boxes(boxes: list) -> str:
             continue
         for line, text in own:
             text = _line_text(line, text)
-            for number in beside.get(id(line), []):
-                text = f"{text.rstrip(chr(10))}  {number}\n"
+            for more in beside.get(id(line), []):
+                text = f"{text.rstrip(chr(10)).rstrip()}{more}\n"
             parts.append(text)
     return "".join(parts)
+
+
+WORD_SPACES = 2.0  # a justified word space, in the line's average character widths
+
+
+def _rest_of_line(cell, lines: list):
+    """The line `cell` (a one-line box) continues: on its row, ending at most WORD_SPACES
+    characters to its left. The Kent title's gap is 9.7 pt after characters of 5.9 pt (1.6);
+    table columns on the sample packs sit 2.2 or more apart, or share an edge (`_aligned`)."""
+    row = [x for x in lines if cell.x0 >= x.x1 and _same_row(cell, x)]
+    if not row:
+        return None
+    line = max(row, key=lambda x: x.x1)
+    text = line.get_text().strip()
+    if not text:
+        return None
+    char = (line.x1 - line.x0) / len(text)
+    return line if cell.x0 - line.x1 <= WORD_SPACES * char else None
+
+
+def _aligned(cell, lines: list, tolerance: float = 2.0) -> bool:
+    """Another line on the page starts or ends where `cell` does: `cell` is in a column."""
+    return any(
+        x is not cell and (abs(x.x0 - cell.x0) <= tolerance or abs(x.x1 - cell.x1) <= tolerance)
+        for x in lines
+    )
 
 
 def _same_row(a, b) -> bool:

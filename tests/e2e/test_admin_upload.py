@@ -18,6 +18,7 @@ import time
 import pytest
 
 from tests.conftest import PACKS
+from tests.e2e.conftest import log_in
 from tests.processes import kill_group, manage_env, start_worker, stop_process, wait_for
 
 VOTES_PACK = PACKS / "000_44206e63360eab18.pdf"  # County Council pack: recorded votes
@@ -78,11 +79,7 @@ def page(browser, live_server, officer):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", "olive")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("text=Site administration")
+    log_in(page, "olive", PASSWORD)
     yield page
     context.close()
 

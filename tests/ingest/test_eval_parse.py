@@ -15,15 +15,7 @@ EXPECTED = dict(expectations())
 F1_TARGET = 0.98
 EXACT_FIELDS = ("named_votes", "tallies", "agenda_items", "minute_items")
 # Files the parser gets wrong and says so (a problem points at the spot); not silent, not fixed:
-KNOWN_WRONG = {
-    # "2.  Declarations  of  Disclosable  Pecuniary" / "Significant Interests in items on the
-    # agenda" / "Interests  or  Other": a two-column title read across by the text layer
-    "cc-2025-01-09-agenda-frontsheet": "agenda_title_unsure",
-    # the Children's Health and Wellbeing Board's "7. NEET Strategy (Sue Dunn) SD introduced the
-    # NEET Strategy. Aim is …": a heading run on into its text; its unnumbered "UASC: Verbal
-    # Update (Andrew Ireland)" and West Kent's closing "DATE OF NEXT MEETING" are not items
-    "004_36ccfdac26591148": "minute_title_unsure",
-}
+KNOWN_WRONG: dict[str, str] = {}  # stem -> the kind of problem that points at the spot
 
 
 def _pack(exp, external_pack):

@@ -115,3 +115,51 @@ def test_pages_without_dash_normalised():
     lines = [Line(1, "AGENDA"), Line(1, "1. Budget (Pages 7 16)"), Line(1, "2. Other (Page 9)")]
     agenda = parse_agenda(lines)
     assert [(i.title, i.pages) for i in agenda.items] == [("Budget", "7-16"), ("Other", "9")]
+
+
+def test_minutes_of_other_boards_link_to_where_they_are_in_the_pack():
+    # 004 items 10 "Minutes of the Children's Health and Wellbeing Board (Pages 95 - 102)" and 11
+    # "Minutes of the Local Health and Wellbeing Boards (Pages 103 - 130)": the pack was cut from
+    # a longer one (110 pages), its "Page 95" and "Page 103" start other papers. Item 10 is the
+    # two sets of minutes of the board it names (pp 81-87); item 11, undated and naming no one
+    # board, the four local boards' minutes between item 10's papers and the end (pp 88-110)
+    pack = kent_pack("004")
+    items = {i.number: i for i in pack.agenda.items}
+    assert (items["10"].page_start, items["10"].page_end) == (81, 87)
+    assert (items["11"].page_start, items["11"].page_end) == (88, 110)
+    assert [m.body for m in pack.minutes if 88 <= m.page_start <= 110] == [
+        "Canterbury and Coastal Health and Wellbeing Board",
+        "Dartford Gravesham and Swanley Health and Wellbeing Board",
+        "Thanet Health and Wellbeing Board",
+        "West Kent Health and Wellbeing Board",
+    ]
+    assert "agenda_pages_outside" not in {p["kind"] for p in pack.problems}
+
+
+def test_title_line_ending_mid_phrase_runs_on_to_the_next():
+    # Kent's extraordinary County Council front sheet, 9 January 2025 (its line put back together
+    # by extract): "2. Declarations of Disclosable Pecuniary Interests or Other" / "Significant
+    # Interests in items on the agenda"; "3. English Devolution White Paper" / "- To follow"
+    # stays a description
+    lines = [
+        Line(3, text)
+        for text in (
+            "A G E N D A",
+            "1. Apologies for Absence",
+            "2. Declarations of Disclosable Pecuniary Interests or Other",
+            "Significant Interests in items on the agenda",
+            "3. English Devolution White Paper",
+            "- To follow",
+        )
+    ]
+    agenda = parse_agenda(lines)
+    assert [(i.number, i.title, i.description) for i in agenda.items] == [
+        ("1", "Apologies for Absence", ""),
+        (
+            "2",
+            "Declarations of Disclosable Pecuniary Interests or Other Significant Interests in "
+            "items on the agenda",
+            "",
+        ),
+        ("3", "English Devolution White Paper", "- To follow"),
+    ]

@@ -184,3 +184,26 @@ def test_kent_pdf_end_to_end_through_extract():
     assert minutes.date == dt.date(2017, 10, 30)
     assert [i.minute_number for i in minutes.items] == [str(n) for n in range(35, 41)]
     assert [r.text[-6:] for r in minutes.items[3].resolutions] == ["AGREED", "NOTED."]
+
+
+def test_welsh_minutes_attendance_read_as_the_english(external_pack):
+    # Manordeilo's Welsh minutes of 9 January 2019, the same structure as the English version:
+    # "PRESENNOL" / "Cynghorwyr Alun Davies, …, Owen Williams a’r Cynghorydd Sir Joseph Davies."
+    # and, in minute 1 "CROESO AC YMDDIHEURIADAU", "Derbyniwyd ymddiheuriadau gan y Cyng. Arwel
+    # Davies ac Andrew Thomas."; dated "CYFARFOD 9FED IONAWR 2019" (January in Welsh)
+    pack = external_pack("minutes-2019-01-09-cy-welsh")
+    (minutes,) = pack.minutes
+    assert minutes.date == dt.date(2019, 1, 9)
+    assert not pack.problems
+    assert [a.name for a in minutes.present] == [
+        "Alun Davies",
+        "Kim Davies",
+        "Gwenfyl Evans",
+        "Peter Harries",
+        "Dorian Jenkins",
+        "Doris Jones",
+        "William Loynton",
+        "Owen Williams",
+        "Joseph Davies",
+    ]
+    assert [a.name for a in minutes.apologies] == ["Arwel Davies", "Andrew Thomas"]

@@ -288,3 +288,53 @@ def test_one_name_a_line_with_a_role_after_a_comma():
         "Rob Bryher",
     ]
     assert people[1].role == "Leader of the Green Group"
+
+
+def test_heading_run_on_into_its_first_sentence_is_cut():
+    # 004 p 81 "2. Minutes of the last meeting and Matters Arising: Accuracy of minutes agreed."
+    # and p 86 "7. NEET Strategy (Sue Dunn) SD introduced the NEET Strategy. Aim is for no more
+    # than 1% NEET" / "by Jan 2017. …": the sentence is the minute's text, not its title
+    pack = kent_pack("004")
+    september, november = pack.minutes[1:3]
+    assert september.items[1].title == "Minutes of the last meeting and Matters Arising"
+    assert september.items[1].text.startswith("Accuracy of minutes agreed.")
+    neet = november.items[6]
+    assert (neet.minute_number, neet.title) == ("7", "NEET Strategy (Sue Dunn)")
+    assert neet.text.startswith("SD introduced the NEET Strategy. Aim is for no more than 1% NEET")
+    assert "minute_title_unsure" not in {p["kind"] for p in pack.problems}
+
+
+def test_unnumbered_headings_set_as_their_numbered_neighbours():
+    # 004 p 82: "UASC: Verbal Update (Andrew Ireland)" between "2. Minutes of the last meeting …"
+    # and "3. NHS Transformation plans … (Sue Mullin)", a presenter in brackets as theirs;
+    # p 110: West Kent's "DATE OF NEXT MEETING" in capitals after "11. ANY OTHER BUSINESS" /
+    # "None.", as their headings are
+    pack = kent_pack("004")
+    september, west_kent = pack.minutes[1], pack.minutes[-1]
+    assert [(i.minute_number, i.title) for i in september.items[1:4]] == [
+        ("2", "Minutes of the last meeting and Matters Arising"),
+        ("", "UASC: Verbal Update (Andrew Ireland)"),
+        ("3", "NHS Transformation plans for Emotional & Mental Health (Sue Mullin)"),
+    ]
+    assert september.items[2].page_start == 82
+    assert september.items[2].text.startswith("There have been further significant arrivals")
+    last = west_kent.items[-2:]
+    assert [(i.minute_number, i.title, i.page_start) for i in last] == [
+        ("11", "ANY OTHER BUSINESS", 110),
+        ("", "DATE OF NEXT MEETING", 110),
+    ]
+    assert last[0].text == "None."
+    assert last[1].text.startswith("Tuesday 16 February 2016")
+
+
+def test_dates_in_welsh():
+    from councilarchive.ingest.parse.dates import find_date, meeting_date_time
+
+    # Manordeilo's Welsh minutes: "CYFARFOD 9FED IONAWR 2019" / "ar y 9 fed Ionawr 2019"
+    assert find_date("CYFARFOD 9FED IONAWR 2019") == dt.date(2019, 1, 9)
+    assert find_date("am 7.30pm ar y 9 fed Ionawr 2019 yn yr Ystafell") == dt.date(2019, 1, 9)
+    assert find_date("y 12fed Rhagfyr 2018") == dt.date(2018, 12, 12)
+    # the English forms as before, with a time after them
+    assert meeting_date_time("Thursday, 19th October, 2017, at 10.00 am")[0] == dt.date(
+        2017, 10, 19
+    )

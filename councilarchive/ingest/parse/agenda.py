@@ -58,8 +58,11 @@ BARE_TITLE = re.compile(r"^(?:[A-Z‘'\"“]|\d{2}/\d{4,5}\b)")
 COLUMN_PAGE = re.compile(r"(?<=\S) (?P<page>\d{1,4})$")
 # "Declarations of interest¹" — a footnote marker (extract writes them as superscript digits)
 FOOTNOTE_MARK = re.compile(r"\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-# a title line that stops mid-phrase: "… and notes of" / "… held on 24" (then "September 2009")
-TITLE_CONTINUES = re.compile(r"\b(?:and|or|of|the|to|for|in|on|with|by|a|an|from|\d{1,2})$")
+# a title line that stops mid-phrase: "… and notes of" / "… held on 24" (then "September 2009") /
+# "2. Declarations of Disclosable Pecuniary Interests or Other" (then "Significant Interests …")
+TITLE_CONTINUES = re.compile(
+    r"\b(?:and|or|of|the|to|for|in|on|with|by|a|an|from|other|\d{1,2})$", re.IGNORECASE
+)
 MEMBERSHIP = re.compile(r"^Membership:?$")
 MEMBERSHIP_END = re.compile(r"^(?:Webcasting|Please|A meeting|UNRESTRICTED|AGENDA)", re.I)
 COUNCILLORS_LABEL = re.compile(r"^(?:Councillors|Other Members|Members):$")
@@ -261,7 +264,12 @@ def _item(lines: list[Line]) -> AgendaItem:
     ):
         title = " ".join([title, *(x.text for x in rest[: closes + 1])])
         k = closes + 1 + bool(PAGES_OPEN.search(rest[closes].text))
-    elif wrapped and rest and not DESCRIPTION.match(rest[0].text) and not PAGES.match(rest[0].text):
+    elif (
+        (wrapped or TITLE_CONTINUES.search(title))
+        and rest
+        and not DESCRIPTION.match(rest[0].text)
+        and not PAGES.match(rest[0].text)
+    ):
         title, k = f"{title} {rest[0].text}", 1
     title = " ".join(FOOTNOTE_MARK.sub("", PAGES_OPEN.sub("", PAGES.sub("", title))).split())
     description_lines = [

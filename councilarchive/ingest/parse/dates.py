@@ -15,10 +15,24 @@ MONTHS = {
     )
 }
 
+# The months in Welsh, for Welsh minutes dated as the English are: "9FED IONAWR 2019" /
+# "ar y 9 fed Ionawr 2019" (Manordeilo and Salem's Welsh minutes of 9 January 2019)
+WELSH_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "ionawr chwefror mawrth ebrill mai mehefin gorffennaf awst medi hydref tachwedd "
+        "rhagfyr".split(),
+        start=1,
+    )
+}
+# "9fed" / "1af" / "2il" / "3ydd" / "11eg" / "21ain": the Welsh ordinal endings, printed apart too
+WELSH_ORDINAL = r"(?:\s?(?:af|il|ydd|ed|fed|eg|ain))"
 # "Thursday, 19th October, 2017" / "13 July 2017" / "24 SEPTEMBER 2009" / "Wednesday 9 December 2015"
 DATE = re.compile(
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>" + "|".join(MONTHS) + r"),?\s+(?P<year>\d{4})",
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>" + "|".join(MONTHS) + r"),?\s+(?P<year>\d{4})|"
+    r"(?P<wday>\d{1,2})" + WELSH_ORDINAL + r"?\s+(?P<wmonth>" + "|".join(WELSH_MONTHS) + r"),?\s+"
+    r"(?P<wyear>\d{4})",
     re.IGNORECASE,
 )
 # "10.00 am" / "6.30 pm" / "5.00 pm" / "19:15"
@@ -26,13 +40,16 @@ TIME = re.compile(
     r"\b(?P<h>\d{1,2})[.:](?P<m>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?(?![\d])", re.IGNORECASE
 )
 # "at 10.00 am" right after a meeting date — tells the meeting date from a dispatch date
-DATE_AT_TIME = re.compile(DATE.pattern + r",?\s+at\s+" + TIME.pattern, re.IGNORECASE)
+DATE_AT_TIME = re.compile("(?:" + DATE.pattern + r"),?\s+at\s+" + TIME.pattern, re.IGNORECASE)
 
 
 def _date(m: re.Match) -> dt.date | None:
     try:
+        if m.group("wmonth"):
+            month = WELSH_MONTHS[m.group("wmonth").lower()]
+            return dt.date(int(m.group("wyear")), month, int(m.group("wday")))
         return dt.date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
-    except ValueError:
+    except (ValueError, IndexError):
         return None
 
 

@@ -52,7 +52,7 @@ BLANK_PAGE = re.compile(r"^This page is intentionally (?:left )?blank", re.IGNOR
 # "Committee Members present:"
 LABEL = re.compile(
     r"^(?P<label>(?:Committee\s+)?Members\s+present|Officers\s+in\s+attendance|ALSO\s+PRESENT|"
-    r"PRESENT|IN\s+ATTENDANCE|Apologies)\s*(?::-?|$)\s*(?P<rest>.*)$|"
+    r"PRESENT|PRESENNOL|IN\s+ATTENDANCE|Apologies|YMDDIHEURIADAU)\s*(?::-?|$)\s*(?P<rest>.*)$|"
     r"^(?P<bare>ALSO PRESENT|PRESENT|IN ATTENDANCE)\s+(?P<bare_rest>[A-Z].*)$",
     re.IGNORECASE,
 )
@@ -110,7 +110,33 @@ ATTENDING_FOR = re.compile(  # (a name starts a word: see SUBMITTED)
     r"(?<![\w'’-])(?P<absent>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+[–-]\s+"
     r"(?P<sub>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\s+attending\b"
 )
-APOLOGY_TITLE = re.compile(r"apolog", re.IGNORECASE)
+APOLOGY_TITLE = re.compile(r"apolog|ymddiheur", re.IGNORECASE)  # Welsh "YMDDIHEURIADAU"
+# The same attendance words in Welsh minutes (Manordeilo's "PRESENNOL" / "Cynghorwyr Alun Davies,
+# … Owen Williams a'r Cynghorydd Sir Joseph Davies." / "Derbyniwyd ymddiheuriadau gan y Cyng.
+# Arwel Davies ac Andrew Thomas."), read as their English: the lists have the same structure.
+WELSH_WORDS = (
+    (re.compile(r"\bymddiheuriadau\s+gan\b", re.IGNORECASE), "apologies from"),
+    (re.compile(r"\bCynghorwyr\b"), "Councillors"),
+    (re.compile(r"\bCynghorydd Sir\b"), "County Councillor"),
+    (re.compile(r"\bCynghorydd\b"), "Councillor"),
+    # "y Cyng." ("the Cllr."): one abbreviation before a whole list, as the English "Cllrs."
+    (re.compile(r"\by Cyng\.?(?=\s)"), "Cllrs"),
+    (re.compile(r"\bCyng\.?(?=\s)"), "Cllr"),
+    # "a" / "ac" / "a'r" ("and" / "and the") before the last name of a list
+    (
+        re.compile(r"\s+(?:ac|a|a['’]r)\s+(?=(?:Cllr|Councillor|County|[A-Z][a-z]+\s+[A-Z]))"),
+        " and ",
+    ),
+)
+
+
+def in_english(text: str) -> str:
+    """A Welsh attendance line with its attendance words in English (WELSH_WORDS)."""
+    for pattern, english in WELSH_WORDS:
+        text = pattern.sub(english, text)
+    return text
+
+
 DECLARATION_TITLE = re.compile(r"declaration", re.IGNORECASE)
 
 # "(1) Dr Sullivan declared an interest in item 7 (Ofsted …) as her husband was employed …"
@@ -357,7 +383,7 @@ def _first_item(lines: list[Line]) -> int:
 
 def _label_key(label: str) -> str:
     label = label.lower()
-    if label.startswith("apolog"):
+    if APOLOGY_TITLE.match(label):
         return "apologies"
     if "also" in label or "attendance" in label or "officers" in label:
         return "in_attendance"
@@ -390,7 +416,7 @@ def _attendance_lists(lines: list[Line]) -> dict[str, list[Attendee]]:
 
 def attendees(texts: list[str]) -> list[Attendee]:
     """A printed attendance list: comma-separated prose, or one person a line among role lines."""
-    texts = [t.strip() for t in texts if t.strip()]
+    texts = [in_english(t.strip()) for t in texts if t.strip()]
     if not texts:
         return []
     one_a_line = len(texts) >= 3 and sum("," not in t for t in texts) > len(texts) / 2
@@ -515,6 +541,7 @@ def _apologies(text: str) -> tuple[list[Attendee], list[Attendee]]:
     """Apologies in prose, and any substitutes named with them (as present Attendees)."""
     absent: list[str] = []
     subs: list[str] = []
+    text = in_english(text)
     for m in APOLOGIES_FROM.finditer(text):
         absent += _names_in(m.group("names"))
     for m in SUBMITTED.finditer(text):
@@ -572,7 +599,7 @@ def _heads(lines: list[Line], first: int = 0) -> list[int]:
             dotted = _dotted(lines[i].text)
             if upper is None:  # the first heading's style holds for all
                 upper = _upper(m.group("title") or lines[i + 1].text)
-    return _unnumbered_heads(lines, heads, bool(upper))
+    return _styled_heads(lines, _unnumbered_heads(lines, heads, bool(upper)), bool(upper))
 
 
 # "5.1 Cllr Roger Gough provided …" — the first numbered paragraph of minute 5
@@ -604,6 +631,52 @@ def _unnumbered_heads(lines: list[Line], heads: list[int], upper: bool) -> list[
         above = [j for j in (k - 2, k - 1) if j > a and (not upper or _upper(lines[j].text))]
         if above and not lines[above[0]].text.endswith("."):
             out.append(above[0])
+    return sorted(out)
+
+
+# "(Sue Mullin)" / "(Andrew Ireland)" — a heading closed by its presenter's name
+PRESENTER = re.compile(r"\((?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+\)$")
+
+
+def _styled_heads(lines: list[Line], heads: list[int], upper: bool) -> list[int]:
+    """Unnumbered headings set as the numbered ones around them are: in capitals where they are
+    in capitals, after a paragraph's last sentence and above prose (West Kent's closing "DATE OF
+    NEXT MEETING" after "11. ANY OTHER BUSINESS" / "None."); closed by a presenter's name where
+    they are (the Children's Board's "UASC: Verbal Update (Andrew Ireland)" between "2. Minutes
+    of the last meeting …" and "3. NHS Transformation plans … (Sue Mullin)")."""
+    numbered = [h for h in heads if MINUTE_HEADING.match(lines[h].text)]
+    if len(numbered) < 3:
+        return heads
+    titles = [MINUTE_HEADING.match(lines[h].text).group("title") or "" for h in numbered]
+    presenters = sum(bool(PRESENTER.search(t)) for t in titles) >= 2
+    if not (upper or presenters):
+        return heads
+    out = set(heads)
+    for i in range(numbered[0] + 1, len(lines) - 1):
+        text, prev, nxt = lines[i].text, lines[i - 1].text, lines[i + 1].text
+        if i in out or MINUTE_HEADING.match(text) or LABEL.match(text) or ":" in text[-1:]:
+            continue
+        if LIST_ITEM.match(text) or ITEMS_HEADING.match(text) or text.endswith("."):
+            continue
+        if upper:
+            styled = (
+                _upper(text)
+                and len(text.split()) >= 2
+                and ":" not in text
+                and not re.search(r"\d", text)
+                and prev.endswith(".")
+                and not _upper(nxt)
+            )
+        else:
+            title = PRESENTER.sub("", text).strip()
+            styled = (
+                bool(PRESENTER.search(text))
+                and bool(TITLE_START.match(text))
+                and 1 <= len(title.split()) <= 8
+                and nxt[:1].isupper()
+            )
+        if styled:
+            out.add(i)
     return sorted(out)
 
 
@@ -648,7 +721,30 @@ WRAP_WIDTH = 55
 LIST_ITEM = re.compile(r"^(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s")
 
 
+# A heading line that runs on into the minute's first sentence, as the text layer joined them:
+# "2. Minutes of the last meeting and Matters Arising: Accuracy of minutes agreed." (a whole
+# sentence after the colon) / "7. NEET Strategy (Sue Dunn) SD introduced the NEET Strategy. Aim
+# is …" (text with a sentence end after the presenter's bracket)
+RUN_ON_HEADING = re.compile(
+    r"^(?P<head>(?:[1-9]\d{0,2}\.?\s+)?[^:]+?):\s+(?P<rest>[A-Z][a-z]+\s[^:]*[a-z]\.)$|"
+    r"^(?P<head2>(?:[1-9]\d{0,2}\.?\s+)?[^.()]+\([^.()]+\))\s+(?P<rest2>[A-Z]\S*\s.*?[a-z]\.(?:\s.*)?)$"
+)
+
+
+def _split_run_on(lines: list[Line]) -> list[Line]:
+    """The heading line cut from the text run on after it (RUN_ON_HEADING); the text becomes the
+    minute's first line."""
+    m = RUN_ON_HEADING.match(lines[0].text)
+    if not m:
+        return lines
+    head, rest = (
+        (m.group("head"), m.group("rest")) if m.group("head") else m.group("head2", "rest2")
+    )
+    return [Line(lines[0].page, head), Line(lines[0].page, rest), *lines[1:]]
+
+
 def _item(lines: list[Line]) -> MinuteItem:
+    lines = _split_run_on(lines)
     m = MINUTE_HEADING.match(lines[0].text)
     number = m.group("num") if m else ""
     k = 1

@@ -47,8 +47,10 @@ def link_pages(
     printed_to_pdf = footers(pages)
     first_lines = {p.number: " ".join(p.text.split()[:30]) for p in pages}
     items = []
-    for item in agenda.items:
-        found = _found(item, agenda, reports, minutes)
+    founds = _between_neighbours(
+        agenda, minutes, [_found(item, agenda, reports, minutes) for item in agenda.items]
+    )
+    for item, found in zip(agenda.items, founds, strict=True):
         start = end = None
         span = _printed(item)
         if span:
@@ -91,7 +93,38 @@ def _found(
                 return m.page_start, m.page_end or m.page_start
         if len(earlier) == 1 and date is None:
             return earlier[0].page_start, earlier[0].page_end or earlier[0].page_start
+        # "Minutes of the Children's Health and Wellbeing Board": the sets of minutes of the body
+        # the title names (the body's name is the rest of the title), one after another
+        words = _words(item.title) - {"minute", "the"}
+        named = [m for m in earlier if date is None and _words(m.body) - {"the"} == words]
+        if named:
+            return named[0].page_start, max(m.page_end or m.page_start for m in named)
     return None
+
+
+def _between_neighbours(
+    agenda: Agenda, minutes: tuple[Minutes, ...], founds: list[tuple[int, int] | None]
+) -> list[tuple[int, int] | None]:
+    """A pack sets out its papers in the agenda's order, so an undated "Minutes of the Local Health
+    and Wellbeing Boards" (Kent 004's item 11) is the earlier minutes that lie between the papers
+    of the items around it, when those boards' names share most of the title's words."""
+    out = list(founds)
+    for k, item in enumerate(agenda.items):
+        if out[k] is not None or not MINUTES_ITEM.match(item.title) or find_date(item.title):
+            continue
+        after = max((f[1] for f in out[:k] if f), default=agenda.page_end or 0)
+        before = min((f[0] for f in out[k + 1 :] if f), default=None)
+        words = _words(item.title) - {"minute", "the"}
+        sets = [
+            m
+            for m in minutes
+            if m.page_start
+            and m.page_start > after
+            and (before is None or (m.page_end or m.page_start) < before)
+        ]
+        if sets and words and all(len(_words(m.body) & words) * 2 >= len(words) for m in sets):
+            out[k] = sets[0].page_start, max(m.page_end or m.page_start for m in sets)
+    return out
 
 
 def _starts_item(
@@ -105,4 +138,6 @@ def _starts_item(
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 2}
+    """Words of three letters or more, a plural as its singular ("Boards" as "board")."""
+    words = {w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 2}
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
