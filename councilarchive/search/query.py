@@ -311,7 +311,11 @@ def _matches(
             matches, tree, need, limit, ("pk", "rank"), shown, banded
         )
         rows = source.coordinates_of(_best(ranked, need))
-    return rows, *((exact, False) if exact >= 0 else count(matches, limit, guess))
+    if exact >= 0:
+        return rows, exact, False
+    if tried:  # more than `limit` seen already: count() would only count them again
+        return rows, max(limit + 1, guess), True
+    return rows, *count(matches, limit, guess)
 
 
 def _best(rows: list[tuple], n: int) -> list[tuple]:

@@ -17,12 +17,15 @@ alone with normalisation 1 (before flag 32's final r / (r + 1)). Tiers are geome
 holds the shares from IMPACT_BASE * IMPACT_STEP ** (t - 1) up, t = 1..IMPACT_TIERS, the top tier
 open-ended; a share under IMPACT_BASE gets no token (one mention on a page of ~780 words).
 
-Pair tiers, `search_pairs(search_vector)`: for two different lexemes at most PAIR_REACH
-positions apart, the token "a b~t" (a and b sorted, so "budget savings" and "savings budget"
-meet). Each time they stand together counts as ts_rank_cd counts a cover: the harmonic mean of
-their weights over their distance; summed, over ln(1 + length), tiered as above; only tiers from
-PAIR_FLOOR up are stored. Words that must all match (AND, phrases) rank by how close they stand,
-which the words' own tiers cannot see.
+Pair tiers, `search_pairs(search_vector)`: for two different lexemes that stand next to each
+other (at most PAIR_REACH positions apart) somewhere in the record, the token "a b~t" (a and b
+sorted, so "budget savings" and "savings budget" meet), t the tier of their two-word
+ts_rank_cd: every cover of the two counts, near or far (each time one of them is followed by the
+other, the harmonic mean of their weights over their distance), summed, over ln(1 + length),
+tiered as above; only tiers from PAIR_FLOOR up are stored. Words that must all match (AND,
+phrases) rank by how close they stand, which the words' own tiers cannot see. (Counting only
+the near covers missed the top of "budget savings" at 100,000 pages: pages saying it once side
+by side and then the two words apart many times; search migration 0003.)
 
 A worked example. A page of 400 positions says "budget" once in its title (A, 1.0) and three
 times in its body (C, 0.2 each): its share is 1.6 / ln(401) = 0.267, its rank 0.267 / 1.267 =
@@ -33,8 +36,9 @@ tiers 12 to 7 hold 35 pages: every page left out is in tier 6 or below and score
 0.03 * sqrt(2) ** 6 = 0.240; if the 20th best of the 35 ranks 0.240 / 1.240 = 0.194 or more,
 the 20 are the exhaustive top 20, found by ranking 35 pages, not every page that says "budget".
 If the page also says "budget savings" twice in its body, side by side (C and C: 0.2 / 1 each),
-the pair's share is 0.4 / ln(401) = 0.067, tier 3: the token "budget save~3", which "budget
-savings" (an AND) consults before the words' own tiers.
+and its third "budget" stands ten positions after the second "savings" (0.2 / 10), the pair's
+share is 0.42 / ln(401) = 0.070, tier 3: the token "budget save~3", which "budget savings" (an
+AND) consults before the words' own tiers.
 
 An OR of two or three words scores the sum of its words' shares, so its bands are by the sum of
 its words' tier bounds (either_bands); a negated word only filters. When the tiers hold too few
@@ -77,8 +81,8 @@ WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}  # ts_rank_cd's default posit
 IMPACT_BASE = 0.03  # the lowest share with a tier (tier 1)
 IMPACT_STEP = 2**0.5  # each tier starts this many times higher than the one below
 IMPACT_TIERS = 12  # the top tier, open-ended
-PAIR_FLOOR = 3  # the lowest pair tier stored (a pair seen twice on a page of ~400 words)
-PAIR_REACH = 3  # the most positions apart two words stand and still make a pair
+PAIR_FLOOR = 2  # the lowest pair tier stored (0.042: side by side once in a body of ~100 positions)
+PAIR_REACH = 3  # two words make a pair where they stand at most this many positions apart
 # Both functions read every lexeme of a vector: at 1000 (x cpu_operator_cost) the planner uses
 # their indexes on small tables and costs a tier of a few hundred pages in hundreds (migrations
 # 0008 and 0009 tell why neither 100 nor 100,000).
@@ -120,17 +124,30 @@ PAIRS_BODY = sql.SQL("""
         SELECT u.lexeme, o.pos, {weight} AS weight
           FROM unnest(vector) AS u, unnest(u.positions, u.weights) AS o(pos, w)
     ), neighbours AS (
-        SELECT lexeme AS a, weight AS wa, pos AS pa,
-               lead(lexeme) OVER w AS b, lead(weight) OVER w AS wb, lead(pos) OVER w AS pb,
+        SELECT lexeme AS a, pos AS pa, lead(lexeme) OVER w AS b, lead(pos) OVER w AS pb,
                count(*) OVER () AS n
           FROM occurrences
         WINDOW w AS (ORDER BY pos)
-    ), tiers AS (
-        SELECT least(a COLLATE "C", b) || ' ' || greatest(a COLLATE "C", b) AS pair,
-               {tier} AS tier
+    ), pairs AS (
+        SELECT DISTINCT least(a COLLATE "C", b) AS a, greatest(a COLLATE "C", b) AS b, n
           FROM neighbours
          WHERE a <> b AND pb - pa BETWEEN 1 AND {reach}
-         GROUP BY 1
+    ), theirs AS (
+        SELECT p.a, p.b, p.n, o.lexeme, o.pos, o.weight
+          FROM pairs AS p JOIN occurrences AS o ON o.lexeme = p.a
+         UNION ALL
+        SELECT p.a, p.b, p.n, o.lexeme, o.pos, o.weight
+          FROM pairs AS p JOIN occurrences AS o ON o.lexeme = p.b
+    ), covers AS (
+        SELECT a, b, n, lexeme, pos AS pa, weight AS wa,
+               lead(lexeme) OVER w AS next, lead(pos) OVER w AS pb, lead(weight) OVER w AS wb
+          FROM theirs
+        WINDOW w AS (PARTITION BY a, b ORDER BY pos)
+    ), tiers AS (
+        SELECT a || ' ' || b AS pair, {tier} AS tier
+          FROM covers
+         WHERE lexeme <> next
+         GROUP BY a, b
     )
     SELECT coalesce(array_to_tsvector(array_agg(pair || '~' || tier)), ''::tsvector)
       FROM tiers
@@ -141,7 +158,7 @@ PAIRS_BODY = sql.SQL("""
 def tier_functions() -> dict[str, str]:
     """{function name: its SQL body} of the tier functions the `*_impact` and `*_pairs` indexes
     are built on, generated from the constants above."""
-    pair_share = sql.SQL("sum(2 / (1 / wa + 1 / wb) / (pb - pa)) / ln(1 + max(n))")
+    pair_share = sql.SQL("sum(2 / (1 / wa + 1 / wb) / greatest(pb - pa, 1)) / ln(1 + max(n))")
     bodies = {
         IMPACT_FUNCTION: IMPACT_BODY.format(
             weight=_weight(sql.SQL("w")),
