@@ -21,20 +21,24 @@ from councilarchive.search import snippets
 from councilarchive.search.batch import array_text
 from councilarchive.search.citation import cite_rows
 from councilarchive.search.filters import HIT_VOTES
-from councilarchive.search.query import VOTED_ON, InvalidSearch, matched_votes, rows_for, search
+from councilarchive.search.query import (
+    HITS,
+    InvalidSearch,
+    matched_votes,
+    rows_for,
+    search,
+    votes_by_hit,
+)
 
 CHUNK = 200  # rows fetched (with snippets) at a time
 FEED_ITEMS = 50
 COLUMNS = ["kind", "title", "committee", "date", "snippet", "cite", "votes", "url", "pdf_url"]
 
 # The votes of every exported hit (filters.HIT_VOTES, as the results page's facet reads them):
-# one statement for the whole export, in minutes order.
+# one statement for the whole export.
 EXPORT_VOTES = f"""
-WITH hit(source, pk, item, n) AS (
-    SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) WITH ORDINALITY
-)
+{HITS}
 {HIT_VOTES}
-ORDER BY 2, 5
 """
 
 
@@ -54,16 +58,8 @@ def found_by_votes(hits, data: dict) -> dict[tuple[str, int], list[str]]:
     with connection.cursor() as cursor:
         cursor.execute(EXPORT_VOTES, list(map(array_text, columns)))
         found = cursor.fetchall()
-    votes: dict[tuple[str, int], list[tuple[str, str]]] = {}
-    for _, n, kind, outcome, _ in found:
-        hit = hits[n - 1]
-        votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
-    asked = data.get("outcome") or data.get("vote")
-    return {
-        key: matched_votes(pairs, data)
-        for key, pairs in votes.items()
-        if asked or key[0] in VOTED_ON
-    }
+    votes = votes_by_hit(hits, found)
+    return {key: matched_votes(key[0], pairs, data) for key, pairs in votes.items()}
 
 
 def export_rows(request, results, joined: str | None = None):

@@ -220,18 +220,31 @@ def search(
         results.rows = rows()
         votes = results.facets.get("votes", {})
         for row in results.rows:
-            row.matched_votes = matched_votes(votes.get((row.kind, row.record.pk), []), data)
-            if not (data.get("outcome") or data.get("vote") or row.kind in VOTED_ON):
-                row.matched_votes = []  # a page's or report's item's votes: only when asked
+            row.matched_votes = matched_votes(
+                row.kind, votes.get((row.kind, row.record.pk), []), data
+            )
     return results
 
 
 VOTED_ON = ("resolution", "minutes")  # the records a vote is on, which show it unasked
 
 
-def matched_votes(votes: list[tuple[str, str]], data: dict) -> list[str]:
+def votes_by_hit(hits: list[Hit], rows) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """{(kind, pk): [(vote kind, outcome), ...]} of filters.HIT_VOTES rows ('vote', n, kind,
+    outcome, place) over `hits`, each record's votes in minutes order."""
+    votes: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for _, n, kind, outcome, _ in sorted(rows, key=lambda r: (r[1], r[4])):
+        hit = hits[n - 1]
+        votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
+    return votes
+
+
+def matched_votes(record_kind: str, votes: list[tuple[str, str]], data: dict) -> list[str]:
     """Labels of a record's votes (kind, outcome) the search found it by: those of the outcome
-    and kind filtered on, every one when neither is."""
+    and kind filtered on, every one when neither is; a page's or report's item's votes only when
+    an outcome or vote kind is filtered on (a resolution's and a minute's own votes always)."""
+    if not (data.get("outcome") or data.get("vote") or record_kind in VOTED_ON):
+        return []
     kinds = {data.get("vote")} if data.get("vote") in VOTE_KINDS else set(VOTE_LABELS)
     outcome = data.get("outcome")
     return [
@@ -405,10 +418,15 @@ def _topics_of_hits() -> str:
     return sql.SQL(" UNION ALL ").join(union).as_string(None)
 
 
-FACET_NAMES = f"""
+# The CTE `hit(source, pk, item, n)` of the hits given as three arrays (array_text), numbered
+HITS = """
 WITH hit(source, pk, item, n) AS (
     SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) WITH ORDINALITY
 )
+"""
+
+FACET_NAMES = f"""
+{HITS}
 SELECT 'committee', id, name, slug, 0 FROM archive_committee WHERE id = ANY(%s)
 UNION ALL
 (SELECT 'topic', topic.id, topic.name, topic.slug, count(*)
@@ -432,18 +450,13 @@ def facet_names_later(batch: Batch, hits: list[Hit], committee_ids: list[int]):
     part = batch.sql(FACET_NAMES, [*map(array_text, columns), committee_ids], columns=5)
 
     def names_and_topics() -> tuple[dict, list, dict]:
-        names, topics, votes = {}, [], {}
+        names, topics = {}, []
         for facet, pk, name, slug, n in part.rows:
             if facet == "committee":
                 names[pk] = Committee(pk=pk, name=name, slug=slug)
             elif facet == "topic":
                 topics.append((Topic(pk=pk, name=name, slug=slug), n))
-        in_minutes_order = sorted(
-            (row for row in part.rows if row[0] == "vote"), key=lambda r: (r[1], r[4])
-        )
-        for _, n, kind, outcome, _ in in_minutes_order:
-            hit = hits[n - 1]
-            votes.setdefault((hit.kind, hit.pk), []).append((kind, outcome))
+        votes = votes_by_hit(hits, [row for row in part.rows if row[0] == "vote"])
         return names, topics, votes
 
     return names_and_topics
